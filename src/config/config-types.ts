@@ -1,0 +1,35 @@
+/** The fully resolved configuration `loadConfig(env)` returns; every default already applied. */
+export interface Config {
+  mongoUrl: string;
+  /** The database named by MONGO_URL's path (`mongodb://h/app` -> `app`). */
+  mongoDatabase: string;
+  redisUrl: string;
+  queuePrefix: string;
+  workerConcurrency: number;
+  jobAttempts: number;
+  /** Base delay of the exponential backoff with jitter, ms. */
+  jobBackoffMs: number;
+  port: number;
+  /** Interface the HTTP server binds to. */
+  host: string;
+  dashboard: {
+    user: string | undefined;
+    password: string | undefined;
+    /** DASHBOARD_AUTH=none: allowed only when bound to 127.0.0.1. */
+    authDisabled: boolean;
+    readOnly: boolean;
+  };
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** pino-pretty output (dev) instead of JSON lines (production). */
+  logPretty: boolean;
+  shutdownTimeoutMs: number;
+  collections: CollectionNames;
+}
+
+export interface CollectionNames {
+  users: string;
+  accounts: string;
+  contacts: string;
+  orders: string;
+  tasks: string;
+}
