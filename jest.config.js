@@ -1,4 +1,4 @@
-/** Unit tests touch no I/O; integration tests run against the servers test/support/backends.ts chooses. */
+/** Unit tests touch no I/O; integration tests run against the servers test/support chooses. */
 const transform = { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] };
 const common = { testEnvironment: 'node', transform, moduleFileExtensions: ['ts', 'js', 'json'] };
 
@@ -9,8 +9,6 @@ module.exports = {
       ...common,
       displayName: 'integration',
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
-      globalSetup: '<rootDir>/test/support/global-setup.ts',
-      setupFilesAfterEach: undefined,
       testTimeout: 60000,
     },
   ],
