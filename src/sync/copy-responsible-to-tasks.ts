@@ -1,0 +1,44 @@
+/**
+ * task-cascade: every task of an order carries the order's current `metadata.responsible`. Copied as read
+ * at run time and re-checked after writing, so a cascade that raced a newer order write converges on it.
+ */
+import type { AnyBulkWriteOperation, Document, ObjectId } from 'mongodb';
+import { writeUntilSettled } from './settle';
+import type { SyncCollections } from './sync-job-context';
+
+export interface CopyResult {
+  ordersCopied: number;
+  tasksUpdated: number;
+}
+
+export async function copyResponsibleToTasks(collections: SyncCollections, orderIds: ObjectId[]): Promise<CopyResult> {
+  return writeUntilSettled(
+    () => readResponsibleArrays(collections, orderIds),
+    async arrays => {
+      const writes: AnyBulkWriteOperation<Document>[] = arrays.map(({ _id, responsible }) => ({
+        updateMany: {
+          filter: { order_id: _id, 'order_metadata.responsible': { $ne: responsible } },
+          update: { $set: { 'order_metadata.responsible': responsible } },
+        },
+      }));
+      if (writes.length === 0) return { ordersCopied: 0, tasksUpdated: 0 };
+      const result = await collections.tasks.bulkWrite(writes, { ordered: false });
+      return { ordersCopied: writes.length, tasksUpdated: result.modifiedCount };
+    },
+  );
+}
+
+/** Orders without an array (never rebuilt) have nothing to cascade. */
+async function readResponsibleArrays(
+  collections: SyncCollections,
+  orderIds: ObjectId[],
+): Promise<{ _id: ObjectId; responsible: unknown[] }[]> {
+  const orders = await collections.orders
+    .find({ _id: { $in: orderIds } }, { projection: { 'metadata.responsible': 1 } })
+    .sort({ _id: 1 })
+    .toArray();
+  return orders.flatMap(order => {
+    const responsible = (order as { metadata?: { responsible?: unknown } }).metadata?.responsible;
+    return Array.isArray(responsible) ? [{ _id: order._id as ObjectId, responsible }] : [];
+  });
+}

@@ -1,0 +1,43 @@
+/**
+ * Job payloads carry ids and their cause, never document contents: processors read the current documents
+ * when they run (level-triggered), so a late or duplicated job cannot write stale values.
+ */
+import { UnrecoverableError } from 'bullmq';
+import { ObjectId } from 'mongodb';
+import { z } from 'zod';
+
+const hexId = z.string().regex(/^[0-9a-f]{24}$/i, 'must be a 24-character hex ObjectId');
+
+/** Why the job exists; for logs and the dashboard only, never for decisions. */
+export const jobCauseSchema = z
+  .object({
+    operationType: z.string(),
+    clusterTime: z.string().optional(),
+    source: z.string().optional(),
+  })
+  .optional();
+
+export const userJobDataSchema = z.object({ userId: hexId, cause: jobCauseSchema });
+
+/** responsible-rebuild: one user's orders (paged by afterOrderId), or a repair of explicit orders. */
+export const responsibleRebuildDataSchema = z.union([
+  z.object({ userId: hexId, afterOrderId: hexId.optional(), cause: jobCauseSchema }),
+  z.object({ orderIds: z.array(hexId).min(1), cause: jobCauseSchema }),
+]);
+
+/** task-cascade: mirror one user's in-place change, or copy explicit orders' arrays to their tasks. */
+export const taskCascadeDataSchema = responsibleRebuildDataSchema;
+
+export type UserJobData = z.infer<typeof userJobDataSchema>;
+export type ResponsibleRebuildData = z.infer<typeof responsibleRebuildDataSchema>;
+export type TaskCascadeData = z.infer<typeof taskCascadeDataSchema>;
+
+/** A payload no retry can fix goes straight to dead-letter, naming the field. */
+export function parseJobData<T>(schema: z.ZodType<T>, data: unknown): T {
+  const result = schema.safeParse(data);
+  if (result.success) return result.data;
+  const detail = result.error.issues.map(issue => `${issue.path.join('.') || '(data)'} ${issue.message}`).join('; ');
+  throw new UnrecoverableError(`invalid job data: ${detail}`);
+}
+
+export const toObjectId = (hex: string): ObjectId => ObjectId.createFromHexString(hex);

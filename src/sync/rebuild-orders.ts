@@ -1,0 +1,92 @@
+/**
+ * The rebuild path of responsible-rebuild: `metadata.responsible` becomes UserMeta of each existing user of
+ * `assigned_user_ids`, in that order. Written with compare-and-set on the arrays it was computed from, so a
+ * concurrent in-place update or rebuild of the same order is never overwritten: a lost race is recomputed
+ * from fresh reads.
+ */
+import type { AnyBulkWriteOperation, Document, ObjectId } from 'mongodb';
+import { bsonEqual } from './bson-equal';
+import { readUsersById } from './read-users';
+import { SourceKeptChangingError, MAX_SETTLE_ROUNDS } from './settle';
+import type { SyncCollections } from './sync-job-context';
+import type { UserDocument } from './user-document';
+import { toUserMeta, type UserMeta } from './user-meta';
+
+const ORDER_FIELDS = { _id: 1, assigned_user_ids: 1, 'metadata.responsible': 1 } as const;
+
+interface OrderSnapshot {
+  _id: ObjectId;
+  assigned_user_ids?: unknown;
+  metadata?: { responsible?: unknown };
+}
+
+export interface RebuildResult {
+  ordersRebuilt: number;
+  /** Compare-and-set writes that lost to a concurrent writer and were recomputed. */
+  lostRaces: number;
+}
+
+export async function rebuildResponsible(collections: SyncCollections, orderIds: ObjectId[]): Promise<RebuildResult> {
+  let pending = orderIds;
+  let lostRaces = 0;
+  let ordersRebuilt = 0;
+  for (let round = 1; pending.length > 0; round += 1) {
+    if (round > MAX_SETTLE_ROUNDS) {
+      throw new SourceKeptChangingError(`${pending.length} orders changed during each of ${MAX_SETTLE_ROUNDS} rebuilds`);
+    }
+    const orders = (await collections.orders
+      .find({ _id: { $in: pending } }, { projection: ORDER_FIELDS })
+      .toArray()) as OrderSnapshot[];
+    const users = await readUsersById(collections, orders.flatMap(order => assignedIds(order)));
+    const rebuilt = new Map(orders.map(order => [order._id.toHexString(), responsibleOf(order, users)]));
+    const writes: AnyBulkWriteOperation<Document>[] = orders.map(order => ({
+      updateOne: {
+        filter: unchangedSince(order),
+        update: { $set: { 'metadata.responsible': rebuilt.get(order._id.toHexString()) } },
+      },
+    }));
+    if (writes.length === 0) break;
+    const result = await collections.orders.bulkWrite(writes, { ordered: false });
+    ordersRebuilt += result.modifiedCount;
+    if (result.matchedCount === writes.length) break;
+    // Some filters missed: those orders changed after we read them. Redo exactly the ones not holding our array.
+    const current = await collections.orders
+      .find({ _id: { $in: orders.map(order => order._id) } }, { projection: ORDER_FIELDS })
+      .toArray();
+    pending = (current as OrderSnapshot[])
+      .filter(order => !bsonEqual(order.metadata?.responsible, rebuilt.get(order._id.toHexString())))
+      .map(order => order._id);
+    lostRaces += pending.length;
+  }
+  return { ordersRebuilt, lostRaces };
+}
+
+/** Assigned ids that are ObjectIds, first occurrence only (the seed's `$in` query returned each user once). */
+export function assignedIds(order: { assigned_user_ids?: unknown }): ObjectId[] {
+  if (!Array.isArray(order.assigned_user_ids)) return [];
+  const seen = new Set<string>();
+  return order.assigned_user_ids.filter((id): id is ObjectId => {
+    if ((id as { _bsontype?: string } | null)?._bsontype !== 'ObjectId') return false;
+    const hex = (id as ObjectId).toHexString();
+    if (seen.has(hex)) return false;
+    seen.add(hex);
+    return true;
+  });
+}
+
+/** What the rules say the array is when rebuilt: deleted users simply drop out. */
+export function responsibleOf(order: { assigned_user_ids?: unknown }, users: Map<string, UserDocument>): UserMeta[] {
+  return assignedIds(order).flatMap(id => {
+    const user = users.get(id.toHexString());
+    return user === undefined ? [] : [toUserMeta(user)];
+  });
+}
+
+function unchangedSince(order: OrderSnapshot): Document {
+  return {
+    _id: order._id,
+    assigned_user_ids: order.assigned_user_ids === undefined ? { $exists: false } : order.assigned_user_ids,
+    'metadata.responsible':
+      order.metadata?.responsible === undefined ? { $exists: false } : order.metadata.responsible,
+  };
+}
