@@ -62,7 +62,7 @@ export async function rebuildResponsible(collections: SyncCollections, orderIds:
 }
 
 /** Assigned ids that are ObjectIds, first occurrence only (the seed's `$in` query returned each user once). */
-export function assignedIds(order: { assigned_user_ids?: unknown }): ObjectId[] {
+export function assignedIds(order: Document): ObjectId[] {
   if (!Array.isArray(order.assigned_user_ids)) return [];
   const seen = new Set<string>();
   return order.assigned_user_ids.filter((id): id is ObjectId => {
@@ -75,7 +75,7 @@ export function assignedIds(order: { assigned_user_ids?: unknown }): ObjectId[] 
 }
 
 /** What the rules say the array is when rebuilt: deleted users simply drop out. */
-export function responsibleOf(order: { assigned_user_ids?: unknown }, users: Map<string, UserDocument>): UserMeta[] {
+export function responsibleOf(order: Document, users: Map<string, UserDocument>): UserMeta[] {
   return assignedIds(order).flatMap(id => {
     const user = users.get(id.toHexString());
     return user === undefined ? [] : [toUserMeta(user)];
