@@ -24,7 +24,11 @@ export default async function ownerSync(data: unknown, ctx: SyncJobContext): Pro
       if (user === null) return { skipped: 'user-not-found', accountsUpdated: 0, contactsUpdated: 0 };
       if (user.is_owner !== true) return { skipped: 'not-owner', accountsUpdated: 0, contactsUpdated: 0 };
       if (user.account === undefined) {
-        throw new InvalidUserError(userId, ['account'], `user ${userId} is invalid: account is required for an owner`);
+        throw new InvalidUserError(
+          userId,
+          ['account'],
+          `user ${userId} is invalid: account is required for an owner`,
+        );
       }
       const owner = toOwner(user);
       const account = await accounts.updateOne({ _id: user.account }, { $set: { owner } });

@@ -23,7 +23,10 @@ export interface ResponsibleRebuildResult {
   continued: boolean;
 }
 
-export default async function responsibleRebuild(data: unknown, ctx: SyncJobContext): Promise<ResponsibleRebuildResult> {
+export default async function responsibleRebuild(
+  data: unknown,
+  ctx: SyncJobContext,
+): Promise<ResponsibleRebuildResult> {
   const payload = parseJobData(responsibleRebuildDataSchema, data);
   if ('orderIds' in payload) {
     const orderIds = payload.orderIds.map(toObjectId);
@@ -33,7 +36,8 @@ export default async function responsibleRebuild(data: unknown, ctx: SyncJobCont
   }
 
   const userId = toObjectId(payload.userId);
-  const inPlace = payload.afterOrderId === undefined ? await updateInPlace(ctx, userId) : { matched: 0, modified: 0 };
+  const inPlace =
+    payload.afterOrderId === undefined ? await updateInPlace(ctx, userId) : { matched: 0, modified: 0 };
   if (inPlace.matched > 0) await cascade(ctx, 'in-place', { userId: payload.userId });
 
   const user = await readUser(ctx.collections, userId);
@@ -47,7 +51,8 @@ export default async function responsibleRebuild(data: unknown, ctx: SyncJobCont
   let lostRaces = 0;
   for (let done = 0; done < MAX_ORDERS_PER_RUN; done += REBUILD_CHUNK_SIZE) {
     const chunk = await nextChunk(ctx, needsRebuild, after);
-    if (chunk.length === 0) return { ordersUpdatedInPlace: inPlace.modified, ordersRebuilt, lostRaces, continued: false };
+    if (chunk.length === 0)
+      return { ordersUpdatedInPlace: inPlace.modified, ordersRebuilt, lostRaces, continued: false };
     const result = await rebuildResponsible(ctx.collections, chunk);
     ordersRebuilt += result.ordersRebuilt;
     lostRaces += result.lostRaces;
@@ -67,19 +72,33 @@ export default async function responsibleRebuild(data: unknown, ctx: SyncJobCont
   return { ordersUpdatedInPlace: inPlace.modified, ordersRebuilt, lostRaces, continued: more };
 }
 
-function updateInPlace(ctx: SyncJobContext, userId: ObjectId): Promise<{ matched: number; modified: number }> {
+function updateInPlace(
+  ctx: SyncJobContext,
+  userId: ObjectId,
+): Promise<{ matched: number; modified: number }> {
   return writeUntilSettled(
     () => readUser(ctx.collections, userId),
     async user =>
       user === null
         ? { matched: 0, modified: 0 }
-        : replaceMemberInPlace(ctx.collections.orders, 'metadata.responsible', user, { assigned_user_ids: userId }),
+        : replaceMemberInPlace(ctx.collections.orders, 'metadata.responsible', user, {
+            assigned_user_ids: userId,
+          }),
   );
 }
 
-async function nextChunk(ctx: SyncJobContext, filter: Document, after: ObjectId | undefined, limit = REBUILD_CHUNK_SIZE) {
+async function nextChunk(
+  ctx: SyncJobContext,
+  filter: Document,
+  after: ObjectId | undefined,
+  limit = REBUILD_CHUNK_SIZE,
+) {
   const page = after === undefined ? filter : { $and: [filter, { _id: { $gt: after } }] };
-  const orders = await ctx.collections.orders.find(page, { projection: { _id: 1 } }).sort({ _id: 1 }).limit(limit).toArray();
+  const orders = await ctx.collections.orders
+    .find(page, { projection: { _id: 1 } })
+    .sort({ _id: 1 })
+    .limit(limit)
+    .toArray();
   return orders.map(order => order._id as ObjectId);
 }
 

@@ -18,7 +18,11 @@ export default async function taskCascade(data: unknown, ctx: SyncJobContext): P
     () => readUser(ctx.collections, userId),
     async user => {
       if (user === null) return { ordersCopied: 0, tasksUpdated: 0 };
-      const { modified } = await replaceMemberInPlace(ctx.collections.tasks, 'order_metadata.responsible', user);
+      const { modified } = await replaceMemberInPlace(
+        ctx.collections.tasks,
+        'order_metadata.responsible',
+        user,
+      );
       return { ordersCopied: 0, tasksUpdated: modified };
     },
   );

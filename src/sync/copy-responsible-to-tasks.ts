@@ -11,7 +11,10 @@ export interface CopyResult {
   tasksUpdated: number;
 }
 
-export async function copyResponsibleToTasks(collections: SyncCollections, orderIds: ObjectId[]): Promise<CopyResult> {
+export async function copyResponsibleToTasks(
+  collections: SyncCollections,
+  orderIds: ObjectId[],
+): Promise<CopyResult> {
   return writeUntilSettled(
     () => readResponsibleArrays(collections, orderIds),
     async arrays => {

@@ -36,7 +36,9 @@ export type TaskCascadeData = z.infer<typeof taskCascadeDataSchema>;
 export function parseJobData<T>(schema: z.ZodType<T>, data: unknown): T {
   const result = schema.safeParse(data);
   if (result.success) return result.data;
-  const detail = result.error.issues.map(issue => `${issue.path.join('.') || '(data)'} ${issue.message}`).join('; ');
+  const detail = result.error.issues
+    .map(issue => `${issue.path.join('.') || '(data)'} ${issue.message}`)
+    .join('; ');
   throw new UnrecoverableError(`invalid job data: ${detail}`);
 }
 

@@ -26,18 +26,26 @@ export interface RebuildResult {
   lostRaces: number;
 }
 
-export async function rebuildResponsible(collections: SyncCollections, orderIds: ObjectId[]): Promise<RebuildResult> {
+export async function rebuildResponsible(
+  collections: SyncCollections,
+  orderIds: ObjectId[],
+): Promise<RebuildResult> {
   let pending = orderIds;
   let lostRaces = 0;
   let ordersRebuilt = 0;
   for (let round = 1; pending.length > 0; round += 1) {
     if (round > MAX_SETTLE_ROUNDS) {
-      throw new SourceKeptChangingError(`${pending.length} orders changed during each of ${MAX_SETTLE_ROUNDS} rebuilds`);
+      throw new SourceKeptChangingError(
+        `${pending.length} orders changed during each of ${MAX_SETTLE_ROUNDS} rebuilds`,
+      );
     }
     const orders = (await collections.orders
       .find({ _id: { $in: pending } }, { projection: ORDER_FIELDS })
       .toArray()) as OrderSnapshot[];
-    const users = await readUsersById(collections, orders.flatMap(order => assignedIds(order)));
+    const users = await readUsersById(
+      collections,
+      orders.flatMap(order => assignedIds(order)),
+    );
     const rebuilt = new Map(orders.map(order => [order._id.toHexString(), responsibleOf(order, users)]));
     const writes: AnyBulkWriteOperation<Document>[] = orders.map(order => ({
       updateOne: {

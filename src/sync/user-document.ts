@@ -8,7 +8,10 @@ import { z } from 'zod';
 
 /** Checks the BSON type tag, not `instanceof`, so ObjectIds of any bson copy (driver, mongoose) pass. */
 const objectId = z.custom<ObjectId>(
-  value => typeof value === 'object' && value !== null && (value as { _bsontype?: unknown })._bsontype === 'ObjectId',
+  value =>
+    typeof value === 'object' &&
+    value !== null &&
+    (value as { _bsontype?: unknown })._bsontype === 'ObjectId',
   { error: 'must be an ObjectId' },
 );
 
@@ -18,7 +21,9 @@ export const userDocumentSchema = z
   .object({
     _id: objectId,
     // A structured name ({first, last}) is copied as it is: SPEC §2 watches sub-paths such as name.first.
-    name: z.union([z.string(), z.record(z.string(), z.unknown())], { error: 'must be a string or a sub-document' }),
+    name: z.union([z.string(), z.record(z.string(), z.unknown())], {
+      error: 'must be a string or a sub-document',
+    }),
     email: z.string({ error: 'must be a string' }),
     phone: optionalText,
     image: optionalText,
@@ -47,7 +52,10 @@ export function parseUserDocument(raw: unknown): UserDocument {
   const userId = String((raw as { _id?: unknown } | null)?._id ?? 'unknown');
   const problems = result.error.issues.map(issue => ({
     field: issue.path.join('.') || '(document)',
-    message: valueAt(raw, issue.path) === undefined ? 'is required' : `${issue.message} (got ${describe(valueAt(raw, issue.path))})`,
+    message:
+      valueAt(raw, issue.path) === undefined
+        ? 'is required'
+        : `${issue.message} (got ${describe(valueAt(raw, issue.path))})`,
   }));
   const fields = [...new Set(problems.map(problem => problem.field))];
   const detail = problems.map(problem => `${problem.field} ${problem.message}`).join('; ');
@@ -55,7 +63,10 @@ export function parseUserDocument(raw: unknown): UserDocument {
 }
 
 function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
-  return path.reduce<unknown>((value, key) => (value as Record<PropertyKey, unknown> | null | undefined)?.[key], root);
+  return path.reduce<unknown>(
+    (value, key) => (value as Record<PropertyKey, unknown> | null | undefined)?.[key],
+    root,
+  );
 }
 
 /** Names the type only: the value itself may be an email or a phone number, which must not reach logs. */

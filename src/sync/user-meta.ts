@@ -23,9 +23,21 @@ export interface Owner {
 }
 
 export function toUserMeta(user: UserDocument): UserMeta {
-  return { id: user._id, name: user.name, email: user.email, phone: user.phone ?? '', image: user.image ?? null };
+  return {
+    id: user._id,
+    name: user.name,
+    email: user.email,
+    phone: user.phone ?? '',
+    image: user.image ?? null,
+  };
 }
 
 export function toOwner(user: UserDocument): Owner {
-  return { id: user._id, name: user.name, email: user.email, phone: user.phone ?? '', avatar: user.image ?? null };
+  return {
+    id: user._id,
+    name: user.name,
+    email: user.email,
+    phone: user.phone ?? '',
+    avatar: user.image ?? null,
+  };
 }

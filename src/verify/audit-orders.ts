@@ -12,11 +12,23 @@ import { validUsers } from './audit-owners';
 import { DriftKinds, type DriftReport } from './drift-report';
 import { inBatches } from './in-batches';
 
-const ORDER_FIELDS = { manager: 1, specialist: 1, assigned_user_ids: 1, 'metadata.dashclicks_team': 1, 'metadata.responsible': 1 };
+const ORDER_FIELDS = {
+  manager: 1,
+  specialist: 1,
+  assigned_user_ids: 1,
+  'metadata.dashclicks_team': 1,
+  'metadata.responsible': 1,
+};
 
 export async function auditOrders(collections: SyncCollections, report: DriftReport): Promise<void> {
   const orders = collections.orders.find(
-    { $or: [{ manager: { $type: 'objectId' } }, { specialist: { $type: 'objectId' } }, { 'assigned_user_ids.0': { $exists: true } }] },
+    {
+      $or: [
+        { manager: { $type: 'objectId' } },
+        { specialist: { $type: 'objectId' } },
+        { 'assigned_user_ids.0': { $exists: true } },
+      ],
+    },
     { projection: ORDER_FIELDS },
   );
   for await (const batch of inBatches(orders)) {
@@ -29,13 +41,20 @@ export async function auditOrders(collections: SyncCollections, report: DriftRep
   }
 }
 
-function auditOrder(order: Document, users: Map<string, UserDocument>, existing: Set<string>, report: DriftReport): void {
+function auditOrder(
+  order: Document,
+  users: Map<string, UserDocument>,
+  existing: Set<string>,
+  report: DriftReport,
+): void {
   const orderId = String(order._id);
   for (const role of ['manager', 'specialist'] as const) {
     const user = isObjectId(order[role]) ? users.get(order[role].toHexString()) : undefined;
     if (user !== undefined && !bsonEqual(order.metadata?.dashclicks_team?.[role], toUserMeta(user))) {
       report.record(role === 'manager' ? DriftKinds.orderManager : DriftKinds.orderSpecialist, orderId);
-      (role === 'manager' ? report.repairs.managerSync : report.repairs.specialistSync).add(user._id.toHexString());
+      (role === 'manager' ? report.repairs.managerSync : report.repairs.specialistSync).add(
+        user._id.toHexString(),
+      );
     }
   }
   if (!responsibleConverged(order, users, existing)) {
@@ -49,7 +68,11 @@ function auditOrder(order: Document, users: Map<string, UserDocument>, existing:
  * user is left in it. Order and unassigned extras are not judged: the in-place path keeps the array's own
  * order, and (un)assignment belongs to the order service.
  */
-function responsibleConverged(order: Document, users: Map<string, UserDocument>, existing: Set<string>): boolean {
+function responsibleConverged(
+  order: Document,
+  users: Map<string, UserDocument>,
+  existing: Set<string>,
+): boolean {
   const assigned = assignedIds(order);
   if (assigned.length === 0) return true;
   const responsible: unknown[] = Array.isArray(order.metadata?.responsible) ? order.metadata.responsible : [];
@@ -57,7 +80,8 @@ function responsibleConverged(order: Document, users: Map<string, UserDocument>,
     const hex = id.toHexString();
     const elements = responsible.filter(element => String((element as { id?: unknown } | null)?.id) === hex);
     const user = users.get(hex);
-    if (user !== undefined && (elements.length !== 1 || !bsonEqual(elements[0], toUserMeta(user)))) return false;
+    if (user !== undefined && (elements.length !== 1 || !bsonEqual(elements[0], toUserMeta(user))))
+      return false;
     if (!existing.has(hex) && elements.length > 0) return false;
   }
   return true;

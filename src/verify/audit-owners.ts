@@ -13,9 +13,9 @@ export async function auditOwners(collections: SyncCollections, report: DriftRep
     const valid = validUsers(batch, report).filter(user => user.account !== undefined);
     const accountIds = valid.map(user => user.account as ObjectId);
     const accounts = new Map(
-      (await collections.accounts.find({ _id: { $in: accountIds } }, { projection: { owner: 1 } }).toArray()).map(
-        account => [String(account._id), account],
-      ),
+      (
+        await collections.accounts.find({ _id: { $in: accountIds } }, { projection: { owner: 1 } }).toArray()
+      ).map(account => [String(account._id), account]),
     );
     report.scanned.accounts += accounts.size;
     const byAccount = new Map(valid.map(user => [String(user.account), user]));

@@ -63,7 +63,9 @@ export class DriftReport {
     return {
       clean: this.total === 0,
       total: this.total,
-      drift: Object.fromEntries(Object.values(DriftKinds).map(kind => [kind, this.kinds.get(kind) ?? { count: 0, samples: [] }])),
+      drift: Object.fromEntries(
+        Object.values(DriftKinds).map(kind => [kind, this.kinds.get(kind) ?? { count: 0, samples: [] }]),
+      ),
       scanned: this.scanned,
     };
   }

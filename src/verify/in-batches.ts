@@ -3,7 +3,10 @@ import type { FindCursor, Document } from 'mongodb';
 export const AUDIT_BATCH_SIZE = 1000;
 
 /** Drains a cursor in fixed-size batches, so each batch costs one lookup query, not one per document. */
-export async function* inBatches<T extends Document>(cursor: FindCursor<T>, size = AUDIT_BATCH_SIZE): AsyncGenerator<T[]> {
+export async function* inBatches<T extends Document>(
+  cursor: FindCursor<T>,
+  size = AUDIT_BATCH_SIZE,
+): AsyncGenerator<T[]> {
   let batch: T[] = [];
   for await (const document of cursor) {
     batch.push(document);

@@ -2,7 +2,8 @@ import { ObjectId } from 'mongodb';
 import { assignedIds, responsibleOf } from '../../../src/sync/rebuild-orders';
 import { parseUserDocument, type UserDocument } from '../../../src/sync/user-document';
 
-const user = (name: string): UserDocument => parseUserDocument({ _id: new ObjectId(), name, email: `${name}@x` });
+const user = (name: string): UserDocument =>
+  parseUserDocument({ _id: new ObjectId(), name, email: `${name}@x` });
 
 describe('responsibleOf (the rebuild rule)', () => {
   const [ann, bob, cy] = [user('ann'), user('bob'), user('cy')];

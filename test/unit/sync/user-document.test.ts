@@ -2,7 +2,13 @@ import { ObjectId } from 'mongodb';
 import { UnrecoverableError } from 'bullmq';
 import { InvalidUserError, parseUserDocument } from '../../../src/sync/user-document';
 
-const valid = () => ({ _id: new ObjectId(), account: new ObjectId(), is_owner: true, name: 'Ada', email: 'ada@example.com' });
+const valid = () => ({
+  _id: new ObjectId(),
+  account: new ObjectId(),
+  is_owner: true,
+  name: 'Ada',
+  email: 'ada@example.com',
+});
 
 function failureOf(raw: unknown): InvalidUserError {
   try {
@@ -17,7 +23,9 @@ describe('parseUserDocument', () => {
   it('accepts a user with optional phone and image missing, null or strings', () => {
     expect(parseUserDocument(valid()).name).toBe('Ada');
     expect(parseUserDocument({ ...valid(), phone: null, image: null }).phone).toBeNull();
-    expect(parseUserDocument({ ...valid(), phone: '+1 555', image: 'https://img' }).image).toBe('https://img');
+    expect(parseUserDocument({ ...valid(), phone: '+1 555', image: 'https://img' }).image).toBe(
+      'https://img',
+    );
   });
 
   it('keeps fields it does not know, so nothing a platform stores is lost', () => {

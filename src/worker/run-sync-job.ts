@@ -1,0 +1,78 @@
+/**
+ * Runs one job: builds its context (logger child, progress, follow-up enqueue) and, when the failure is
+ * final, copies the job to dead-letter *before* BullMQ marks it failed, so a worker crash in between
+ * cannot lose the entry (its id is deterministic, so a second report adds nothing).
+ */
+import type { Job, Queue } from 'bullmq';
+import type { Logger } from 'pino';
+import type { QueueName, SyncQueueName } from '../queues/queue-names';
+import { QueueNames } from '../queues/queue-names';
+import type { SyncCollections, SyncJobContext } from '../sync/sync-job-context';
+import { deadLetterJobId, isFinalFailure, toDeadLetterEntry } from '../dead-letter/dead-letter-entry';
+import type { SyncProcessor } from './processors';
+
+export interface QueueProvider {
+  get(name: QueueName): Queue;
+}
+
+export interface SyncJobDeps {
+  collections: SyncCollections;
+  queues: QueueProvider;
+  logger: Logger;
+}
+
+export async function runSyncJob(
+  queue: SyncQueueName,
+  processor: SyncProcessor,
+  job: Job,
+  deps: SyncJobDeps,
+): Promise<unknown> {
+  const jobId = String(job.id);
+  const logger = deps.logger.child({ queue, jobId });
+  const ctx: SyncJobContext = {
+    collections: deps.collections,
+    jobId,
+    logger,
+    reportProgress: percent => job.updateProgress(percent),
+    enqueue: async (target, jobs) => {
+      await deps.queues
+        .get(target)
+        .addBulk(
+          jobs.map(({ data, jobId: id }) => ({
+            name: target,
+            data,
+            opts: id === undefined ? {} : { jobId: id },
+          })),
+        );
+    },
+  };
+  try {
+    const result = await processor(job.data, ctx);
+    logger.debug({ result }, 'job completed');
+    return result;
+  } catch (error) {
+    const attemptsMade = job.attemptsMade + 1;
+    if (isFinalFailure(job, error, attemptsMade)) {
+      await sendToDeadLetter(deps.queues, queue, job, error, attemptsMade);
+      logger.error({ err: error, attemptsMade }, 'job failed for good; copied to dead-letter');
+    } else {
+      logger.warn({ err: error, attemptsMade }, 'job failed; will retry');
+    }
+    throw error;
+  }
+}
+
+export async function sendToDeadLetter(
+  queues: QueueProvider,
+  queue: string,
+  job: Job,
+  error: unknown,
+  attemptsMade: number,
+): Promise<void> {
+  await queues
+    .get(QueueNames.deadLetter)
+    .add(job.name, toDeadLetterEntry(job, queue, error, attemptsMade), {
+      jobId: deadLetterJobId(queue, String(job.id)),
+      attempts: 1,
+    });
+}
