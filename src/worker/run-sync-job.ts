@@ -35,15 +35,13 @@ export async function runSyncJob(
     logger,
     reportProgress: percent => job.updateProgress(percent),
     enqueue: async (target, jobs) => {
-      await deps.queues
-        .get(target)
-        .addBulk(
-          jobs.map(({ data, jobId: id }) => ({
-            name: target,
-            data,
-            opts: id === undefined ? {} : { jobId: id },
-          })),
-        );
+      await deps.queues.get(target).addBulk(
+        jobs.map(({ data, jobId: id }) => ({
+          name: target,
+          data,
+          opts: id === undefined ? {} : { jobId: id },
+        })),
+      );
     },
   };
   try {
@@ -69,10 +67,8 @@ export async function sendToDeadLetter(
   error: unknown,
   attemptsMade: number,
 ): Promise<void> {
-  await queues
-    .get(QueueNames.deadLetter)
-    .add(job.name, toDeadLetterEntry(job, queue, error, attemptsMade), {
-      jobId: deadLetterJobId(queue, String(job.id)),
-      attempts: 1,
-    });
+  await queues.get(QueueNames.deadLetter).add(job.name, toDeadLetterEntry(job, queue, error, attemptsMade), {
+    jobId: deadLetterJobId(queue, String(job.id)),
+    attempts: 1,
+  });
 }
