@@ -1,0 +1,83 @@
+/**
+ * Graceful shutdown on SIGINT/SIGTERM (graphile-worker's main.ts pattern): the first signal releases every
+ * resource (workers finish their current job, connections close); a second signal, or SHUTDOWN_TIMEOUT_MS
+ * passing, exits at once. Orchestrators send SIGTERM then SIGKILL; an operator presses Ctrl-C twice.
+ */
+import type { Logger } from '../logging/create-logger';
+import type { Releasers } from './releasers';
+
+export const SHUTDOWN_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+export type ShutdownSignal = (typeof SHUTDOWN_SIGNALS)[number];
+
+/** Exit codes: 0 released cleanly, 1 a release step failed or the timeout hit, 130 forced by a 2nd signal. */
+export const ShutdownExitCodes = { clean: 0, failed: 1, forced: 130 } as const;
+
+export interface SignalSource {
+  on(signal: ShutdownSignal, listener: () => void): unknown;
+  off(signal: ShutdownSignal, listener: () => void): unknown;
+}
+
+export interface ShutdownDeps {
+  releasers: Releasers;
+  logger: Logger;
+  timeoutMs: number;
+  /** @defaultValue process */
+  signals?: SignalSource;
+  /** @defaultValue process.exit */
+  exit?: (code: number) => void;
+}
+
+export interface ShutdownHandle {
+  /** Starts the same graceful shutdown a signal would (a command that finished on its own). */
+  shutdown(reason: string): Promise<void>;
+  /** Stops listening for signals. */
+  dispose(): void;
+}
+
+export function handleShutdownSignals(deps: ShutdownDeps): ShutdownHandle {
+  const signals = deps.signals ?? process;
+  const exit = deps.exit ?? ((code: number) => process.exit(code));
+  const log = deps.logger.child({ component: 'shutdown' });
+  let shuttingDown: Promise<void> | undefined;
+
+  const shutdown = (reason: string): Promise<void> => {
+    shuttingDown ??= (async () => {
+      log.info({ reason, timeoutMs: deps.timeoutMs }, 'shutting down');
+      const timer = setTimeout(() => {
+        log.error({ timeoutMs: deps.timeoutMs }, 'shutdown timed out, forcing exit');
+        exit(ShutdownExitCodes.failed);
+      }, deps.timeoutMs);
+      try {
+        await deps.releasers.release();
+        log.info('shutdown complete');
+        exit(ShutdownExitCodes.clean);
+      } catch (error) {
+        log.error({ err: error }, 'shutdown finished with errors');
+        exit(ShutdownExitCodes.failed);
+      } finally {
+        clearTimeout(timer);
+        dispose();
+      }
+    })();
+    return shuttingDown;
+  };
+
+  const onSignal: Record<ShutdownSignal, () => void> = {
+    SIGINT: () => onAnySignal('SIGINT'),
+    SIGTERM: () => onAnySignal('SIGTERM'),
+  };
+  function onAnySignal(signal: ShutdownSignal) {
+    if (shuttingDown) {
+      log.warn({ signal }, 'second signal, forcing exit');
+      exit(ShutdownExitCodes.forced);
+      return;
+    }
+    void shutdown(signal);
+  }
+  function dispose() {
+    for (const signal of SHUTDOWN_SIGNALS) signals.off(signal, onSignal[signal]);
+  }
+  for (const signal of SHUTDOWN_SIGNALS) signals.on(signal, onSignal[signal]);
+
+  return { shutdown, dispose };
+}

@@ -1,0 +1,26 @@
+/**
+ * Builds the BullMQ queue for one of SPEC §5's names. `QUEUE_PREFIX` is BullMQ's `prefix` (the Redis key
+ * prefix), never part of the name, so keys are `<QUEUE_PREFIX>:<queue>:*` as the spec promises.
+ */
+import { Queue, type ConnectionOptions } from 'bullmq';
+import type { Config } from '../config/config-types';
+import { QueueNames, type QueueName } from './queue-names';
+import { deadLetterJobOptions, defaultJobOptions } from './default-job-options';
+
+export interface CreateQueueDeps {
+  config: Pick<Config, 'queuePrefix' | 'jobAttempts' | 'jobBackoffMs'>;
+  /**
+   * A shared ioredis connection (from `createRedisConnection`) or connection options. A shared connection
+   * stays open when the queue closes: whoever created it closes it.
+   */
+  connection: ConnectionOptions;
+}
+
+export function createQueue<DataType = unknown>(name: QueueName, deps: CreateQueueDeps): Queue<DataType> {
+  return new Queue<DataType>(name, {
+    connection: deps.connection,
+    prefix: deps.config.queuePrefix,
+    defaultJobOptions:
+      name === QueueNames.deadLetter ? deadLetterJobOptions() : defaultJobOptions(deps.config),
+  });
+}

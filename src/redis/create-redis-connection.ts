@@ -1,0 +1,51 @@
+/**
+ * The one way the service opens Redis. BullMQ's requirements are fixed here so no caller can get them
+ * wrong: `maxRetriesPerRequest: null` (a blocking worker command must wait out a Redis restart, not fail
+ * after 20 retries), ready check on, and a reconnect backoff that grows but stays bounded, so a worker
+ * resumes within seconds of Redis coming back however long it was gone.
+ */
+import { Redis, type RedisOptions } from 'ioredis';
+import type { Config } from '../config/config-types';
+import type { Logger } from '../logging/create-logger';
+
+export interface CreateRedisConnectionOptions {
+  /** `CLIENT SETNAME`, so `CLIENT LIST` shows which role holds which connection. @defaultValue 'user-sync' */
+  connectionName?: string;
+  /** Upper bound of the reconnect delay, ms. @defaultValue 5000 */
+  maxReconnectDelayMs?: number;
+  /** Don't connect until the first command. @defaultValue false */
+  lazyConnect?: boolean;
+}
+
+/** Capped exponential backoff: 100, 200, 400 ... ms up to `maxMs`, with jitter so workers don't stampede. */
+export function reconnectDelay(attempt: number, maxMs: number, random: () => number = Math.random): number {
+  const exponential = Math.min(maxMs, 100 * 2 ** Math.min(attempt - 1, 16));
+  return Math.round(exponential / 2 + (random() * exponential) / 2);
+}
+
+export function createRedisConnection(
+  config: Pick<Config, 'redisUrl'>,
+  logger: Logger,
+  options: CreateRedisConnectionOptions = {},
+): Redis {
+  const log = logger.child({ component: 'redis', connection: options.connectionName ?? 'user-sync' });
+  const maxDelay = options.maxReconnectDelayMs ?? 5000;
+  const redisOptions: RedisOptions = {
+    connectionName: options.connectionName ?? 'user-sync',
+    maxRetriesPerRequest: null,
+    enableReadyCheck: true,
+    lazyConnect: options.lazyConnect ?? false,
+    retryStrategy: attempt => {
+      const delay = reconnectDelay(attempt, maxDelay);
+      log.warn({ attempt, delayMs: delay }, 'Redis connection lost, reconnecting');
+      return delay;
+    },
+    // After a failover the old primary answers READONLY; reconnecting reaches the new one.
+    reconnectOnError: error => error.message.startsWith('READONLY'),
+  };
+  const redis = new Redis(config.redisUrl, redisOptions);
+  redis.on('ready', () => log.debug('Redis ready'));
+  // Without a listener ioredis prints every failed attempt itself; ours goes through the scrubbing logger.
+  redis.on('error', (error: Error) => log.debug({ err: error }, 'Redis connection error'));
+  return redis;
+}
