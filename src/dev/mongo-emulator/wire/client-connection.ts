@@ -1,0 +1,152 @@
+/**
+ * One client socket: frames in, replies out. Messages of one connection are handled strictly in order
+ * (a driver never pipelines, and ordering is what makes w:0 followed by a read on the same socket see
+ * the write); different connections interleave freely.
+ */
+import type { Socket } from 'node:net';
+import type { Document } from 'bson';
+import type { Logger } from 'pino';
+import { decodeRequest, readHeader } from './decode-request';
+import { FrameReader } from './frame-reader';
+import { OpCode } from './op-codes';
+import { encodeOpMsg } from './op-msg';
+import { encodeOpReply } from './op-query';
+import { WireError } from './wire-error';
+import type { ConnectionInfo, RequestHandler, WireRequest } from './wire-request';
+
+/** Request ids of server messages; only need to be unique enough for a client's logs. */
+let nextRequestId = 1;
+function newRequestId(): number {
+  nextRequestId = nextRequestId >= 0x7fffffff ? 1 : nextRequestId + 1;
+  return nextRequestId;
+}
+
+export interface ClientConnectionOptions {
+  id: number;
+  socket: Socket;
+  handler: RequestHandler;
+  logger: Logger;
+  /** Answer for a well-framed message whose body could not be decoded. */
+  badRequestReply: (error: WireError) => Document;
+  onClose: (connection: ClientConnection) => void;
+}
+
+export class ClientConnection implements ConnectionInfo {
+  readonly id: number;
+  readonly remoteAddress: string;
+  appName?: string;
+  private readonly abort = new AbortController();
+  private readonly reader = new FrameReader();
+  private queue: Promise<void> = Promise.resolve();
+
+  constructor(private readonly options: ClientConnectionOptions) {
+    this.id = options.id;
+    const { socket } = options;
+    this.remoteAddress = `${socket.remoteAddress ?? 'unknown'}:${socket.remotePort ?? 0}`;
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    // Errors (ECONNRESET, writes after the peer left) only mean the client is gone.
+    socket.on('error', () => this.destroy());
+    socket.on('close', () => this.destroy());
+  }
+
+  get closed(): AbortSignal {
+    return this.abort.signal;
+  }
+
+  destroy(): void {
+    if (!this.abort.signal.aborted) {
+      this.abort.abort();
+      this.options.onClose(this);
+    }
+    if (!this.options.socket.destroyed) this.options.socket.destroy();
+  }
+
+  private onData(chunk: Buffer): void {
+    let frames: Buffer[];
+    try {
+      frames = this.reader.push(chunk);
+    } catch (error) {
+      this.options.logger.debug({ err: error, connectionId: this.id }, 'closing connection: bad framing');
+      this.destroy();
+      return;
+    }
+    for (const frame of frames) {
+      this.queue = this.queue.then(() => this.process(frame));
+    }
+  }
+
+  /** Never rejects: whatever goes wrong with one message ends at most this connection. */
+  private async process(frame: Buffer): Promise<void> {
+    if (this.closed.aborted) return;
+    const header = readHeader(frame);
+    let request: WireRequest;
+    try {
+      request = decodeRequest(frame, header);
+    } catch (error) {
+      if (!(error instanceof WireError) || error.fatal) {
+        this.destroy();
+        return;
+      }
+      const reply = this.options.badRequestReply(error);
+      this.send(
+        header.opCode === OpCode.Query
+          ? encodeOpReply(newRequestId(), header.requestId, reply)
+          : encodeOpMsg(newRequestId(), header.requestId, reply),
+      );
+      return;
+    }
+    try {
+      const outcome = await this.options.handler(request, this);
+      if (outcome.kind === 'close') {
+        this.destroy();
+        return;
+      }
+      if (request.moreToCome) return;
+      if (request.opCode === OpCode.Query) {
+        this.send(encodeOpReply(newRequestId(), request.requestId, outcome.reply));
+        return;
+      }
+      if (outcome.next && request.exhaustAllowed) {
+        // Runs beside the queue: a client in exhaust mode sends nothing more on this socket.
+        void this.stream(request.requestId, outcome.reply, outcome.next);
+        return;
+      }
+      this.send(encodeOpMsg(newRequestId(), request.requestId, outcome.reply));
+    } catch (error) {
+      this.options.logger.error(
+        { err: error, connectionId: this.id },
+        'closing connection: unexpected failure',
+      );
+      this.destroy();
+    }
+  }
+
+  /** Exhaust: each reply answers the previous one (responseTo chains) and announces the next. */
+  private async stream(
+    responseTo: number,
+    first: Document,
+    next: (signal: AbortSignal) => Promise<Document>,
+  ): Promise<void> {
+    let reply = first;
+    let previous = responseTo;
+    try {
+      while (!this.closed.aborted) {
+        const requestId = newRequestId();
+        this.send(encodeOpMsg(requestId, previous, reply, true));
+        previous = requestId;
+        reply = await next(this.closed);
+      }
+    } catch {
+      // Aborted by close or stop the stream simply ends; any other failure drops the socket so the
+      // client's monitor reconnects instead of waiting on a stream that went silent.
+      this.destroy();
+    }
+  }
+
+  private send(message: Buffer): void {
+    const { socket } = this.options;
+    if (this.closed.aborted || socket.destroyed) return;
+    socket.write(message);
+  }
+}
