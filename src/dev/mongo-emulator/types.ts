@@ -141,7 +141,10 @@ export interface ServerCursor {
 
 export interface CursorBatch {
   documents: Document[];
-  /** True when the cursor can return nothing more (id 0 in the reply). Never true for change streams. */
+  /**
+   * True when the cursor can return nothing more (id 0 in the reply). For a change stream only after its
+   * invalidate event (drop of its collection or database): that batch ends the stream, as on MongoDB.
+   */
   exhausted: boolean;
   /** Change streams only: the token of the last event scanned, matched or not. */
   postBatchResumeToken?: Document;
