@@ -1,0 +1,249 @@
+/**
+ * `user-sync listener`: the only piece that sees user changes, so it must never lose one. It leads only
+ * while it holds the lease; it enqueues an event's jobs before its token may be checkpointed; it resumes
+ * after the checkpoint on restart and after its own last enqueued event on stream errors.
+ */
+import type { ChangeStream, Collection, Document } from 'mongodb';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { reconnectDelay } from '../redis/create-redis-connection';
+import type { QueueProvider } from '../worker/run-sync-job';
+import { CheckpointStore, FencedOut } from './checkpoint-store';
+import { enqueueRoutedJobs } from './enqueue-routed-jobs';
+import { LeaderLease } from './leader-lease';
+import { ListenerStats } from './listener-stats';
+import { MalformedChangeEventError, routeChange } from './route-change';
+import { isHistoryLostError } from './stream-errors';
+import { watchPipeline } from './watch-pipeline';
+
+export interface ChangeListenerOptions {
+  users: Collection<Document>;
+  queues: QueueProvider;
+  redis: Redis;
+  queuePrefix: string;
+  logger: Logger;
+  /** Enqueues a full resync; called after history was lost. */
+  resyncAll: () => Promise<void>;
+  /** @defaultValue 5000 */
+  leaseTtlMs?: number;
+  /** Checkpoint after this many events… @defaultValue 100 */
+  checkpointEveryEvents?: number;
+  /** …or this often. @defaultValue 1000 */
+  checkpointEveryMs?: number;
+  /** How long one getMore waits for events. @defaultValue 1000 */
+  maxAwaitTimeMS?: number;
+}
+
+export class ChangeListener {
+  readonly stats = new ListenerStats();
+  private readonly lease: LeaderLease;
+  private readonly checkpoints: CheckpointStore;
+  private readonly log: Logger;
+  private stopping = false;
+  private running: Promise<void> | undefined;
+  private stream: ChangeStream | undefined;
+  /** Token of the last event whose jobs are enqueued: where a reopened stream continues. */
+  private resumeToken: Document | undefined;
+  private resyncPending = false;
+  private wake: (() => void) | undefined;
+
+  constructor(private readonly options: ChangeListenerOptions) {
+    this.log = options.logger.child({ role: 'listener' });
+    this.lease = new LeaderLease(options.redis, {
+      key: `${options.queuePrefix}:listener:leader`,
+      ttlMs: options.leaseTtlMs,
+    });
+    this.checkpoints = new CheckpointStore(options.redis, `${options.queuePrefix}:listener:checkpoint`);
+  }
+
+  start(): void {
+    this.running ??= this.run();
+  }
+
+  /** Stops reading, flushes the checkpoint, releases the lease. Idempotent. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.wake?.();
+    await this.stream?.close().catch(() => undefined);
+    await this.running;
+  }
+
+  private async run(): Promise<void> {
+    for (let failures = 0; !this.stopping;) {
+      try {
+        if (!(await this.lease.tryAcquire())) {
+          this.stats.leader = false;
+          await this.pause(this.lease.renewEveryMs);
+          continue;
+        }
+        this.stats.leader = true;
+        this.log.info({ holder: this.lease.holderId }, 'became the active listener');
+        await this.leadWhileHoldingLease();
+        failures = 0;
+      } catch (error) {
+        failures += 1;
+        const delayMs = reconnectDelay(failures, 10_000);
+        this.log.error({ err: error, delayMs }, 'listener failed; retrying');
+        await this.pause(delayMs);
+      } finally {
+        if (this.stats.leader) await this.lease.release().catch(() => undefined);
+        this.stats.leader = false;
+      }
+    }
+  }
+
+  private async leadWhileHoldingLease(): Promise<void> {
+    let leaseLost = false;
+    const renewal = setInterval(() => {
+      this.lease.renew().then(
+        held => {
+          if (held) return;
+          leaseLost = true;
+          this.log.warn('lost the listener lease; standing by');
+          void this.stream?.close().catch(() => undefined);
+        },
+        // Redis unreachable: the fenced checkpoint write decides; keep going until it does.
+        error => this.log.warn({ err: error }, 'could not renew the listener lease'),
+      );
+    }, this.lease.renewEveryMs);
+    try {
+      while (!this.stopping && !leaseLost) await this.streamOnce();
+    } finally {
+      clearInterval(renewal);
+    }
+  }
+
+  /** One change stream's life: open, drain into queues, checkpoint, close. Returns to be reopened. */
+  private async streamOnce(): Promise<void> {
+    const saved =
+      this.resumeToken === undefined && !this.resyncPending ? await this.checkpoints.load() : null;
+    const startAfter = this.resumeToken ?? saved?.resumeToken;
+    if (startAfter === undefined) {
+      this.log.warn(
+        'no checkpoint: starting from now (run `user-sync resync --all` to backfill earlier changes)',
+      );
+    }
+    const stream = this.options.users.watch(watchPipeline(), {
+      fullDocument: 'updateLookup',
+      maxAwaitTimeMS: this.options.maxAwaitTimeMS ?? 1000,
+      ...(startAfter === undefined ? {} : { startAfter }),
+    });
+    this.stream = stream;
+    let sinceSave = 0;
+    let lastSave = Date.now();
+    let latest: Document | undefined = startAfter;
+    try {
+      while (!this.stopping && !stream.closed) {
+        const event = await stream.tryNext();
+        this.stats.streamOpen = true;
+        if (this.resyncPending) await this.resyncAfterLostHistory();
+        if (event === null) {
+          this.stats.lastEventClusterTimeMs = null;
+          latest = stream.resumeToken ?? latest;
+        } else {
+          await this.enqueueEvent(event);
+          latest = event._id as Document;
+          this.resumeToken = latest;
+          sinceSave += 1;
+        }
+        if (
+          latest !== undefined &&
+          (sinceSave >= (this.options.checkpointEveryEvents ?? 100) ||
+            Date.now() - lastSave >= (this.options.checkpointEveryMs ?? 1000))
+        ) {
+          await this.saveCheckpoint(latest);
+          sinceSave = 0;
+          lastSave = Date.now();
+        }
+      }
+    } catch (error) {
+      if (stream.closed && !isHistoryLostError(error)) {
+        // Closed under us (stop, lost lease, or the driver gave up): reopen from the last enqueued event.
+        if (!this.stopping) this.log.warn({ err: error }, 'change stream closed; reopening');
+        return;
+      }
+      if (!isHistoryLostError(error)) throw error;
+      this.stats.historyLostRecoveries += 1;
+      this.log.error(
+        { err: error },
+        'change stream history lost: starting from now and enqueuing a full resync',
+      );
+      this.resumeToken = undefined;
+      this.resyncPending = true;
+      latest = undefined;
+    } finally {
+      this.stats.streamOpen = false;
+      this.stream = undefined;
+      await stream.close().catch(() => undefined);
+      if (latest !== undefined && !this.resyncPending)
+        await this.saveCheckpoint(latest).catch(error =>
+          this.log.warn({ err: error }, 'final checkpoint not written'),
+        );
+    }
+  }
+
+  private async enqueueEvent(event: Document): Promise<void> {
+    this.stats.eventsSeen += 1;
+    let jobs;
+    try {
+      jobs = routeChange(event);
+    } catch (error) {
+      if (!(error instanceof MalformedChangeEventError)) throw error;
+      this.stats.eventsSkipped += 1;
+      this.log.warn({ err: error, token: event._id }, 'malformed change event skipped');
+      return;
+    }
+    if (jobs.length === 0) {
+      this.stats.eventsSkipped += 1;
+      return;
+    }
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await enqueueRoutedJobs(this.options.queues, jobs);
+        break;
+      } catch (error) {
+        if (this.stopping) throw error;
+        // Redis away: hold this event (and the stream) until it is back; nothing after it is read.
+        const delayMs = reconnectDelay(attempt, 5000);
+        this.log.warn({ err: error, delayMs }, 'could not enqueue; retrying');
+        await this.pause(delayMs);
+      }
+    }
+    for (const job of jobs) this.stats.jobsEnqueued[job.queue] += 1;
+    const time = event.clusterTime as { t?: number; high?: number } | undefined;
+    this.stats.lastEventClusterTimeMs = (time?.t ?? time?.high ?? 0) * 1000;
+    this.log.debug(
+      { operationType: event.operationType, jobs: jobs.map(job => job.jobId) },
+      'change enqueued',
+    );
+  }
+
+  private async resyncAfterLostHistory(): Promise<void> {
+    // The new stream is open from "now" before the resync reads users, so no change falls in between.
+    await this.options.resyncAll();
+    this.resyncPending = false;
+    this.log.info('full resync enqueued after lost history');
+  }
+
+  private async saveCheckpoint(resumeToken: Document): Promise<void> {
+    try {
+      await this.checkpoints.save(
+        { resumeToken, clusterTimeMs: this.stats.lastEventClusterTimeMs },
+        this.lease,
+      );
+    } catch (error) {
+      if (error instanceof FencedOut) await this.stream?.close().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private pause(ms: number): Promise<void> {
+    return new Promise(resolve => {
+      const timer = setTimeout(resolve, ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+}
