@@ -4,6 +4,7 @@
  */
 import { Queue, type ConnectionOptions } from 'bullmq';
 import type { Config } from '../config/config-types';
+import type { Logger } from '../logging/create-logger';
 import { QueueNames, type QueueName } from './queue-names';
 import { deadLetterJobOptions, defaultJobOptions } from './default-job-options';
 
@@ -14,13 +15,21 @@ export interface CreateQueueDeps {
    * stays open when the queue closes: whoever created it closes it.
    */
   connection: ConnectionOptions;
+  /**
+   * Connection errors of the queue go here. Pass one: without a listener BullMQ prints them to the console.
+   */
+  logger?: Logger;
 }
 
 export function createQueue<DataType = unknown>(name: QueueName, deps: CreateQueueDeps): Queue<DataType> {
-  return new Queue<DataType>(name, {
+  const queue = new Queue<DataType>(name, {
     connection: deps.connection,
     prefix: deps.config.queuePrefix,
     defaultJobOptions:
       name === QueueNames.deadLetter ? deadLetterJobOptions() : defaultJobOptions(deps.config),
   });
+  const log = deps.logger?.child({ queue: name });
+  // Redis outages surface here while ioredis reconnects; they are expected, so warn rather than crash.
+  if (log) queue.on('error', (error: Error) => log.warn({ err: error }, 'queue connection error'));
+  return queue;
 }

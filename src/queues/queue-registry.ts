@@ -56,6 +56,6 @@ export class QueueRegistry {
 }
 
 /** The registry every role uses: queues from `createQueue` on one shared connection. */
-export function createQueueRegistry(deps: CreateQueueDeps, logger?: Logger): QueueRegistry {
-  return new QueueRegistry(name => createQueue(name, deps) as Queue, logger);
+export function createQueueRegistry(deps: CreateQueueDeps): QueueRegistry {
+  return new QueueRegistry(name => createQueue(name, deps) as Queue, deps.logger);
 }

@@ -1,0 +1,25 @@
+/** Every `user-sync` command, in the order `--help` lists them (SPEC §3). One file per command. */
+import type { CommandDefinition } from '../command-definition';
+import { allCommand } from './all';
+import { dashboardCommand } from './dashboard';
+import { devCommand } from './dev';
+import { listenerCommand } from './listener';
+import { mongoEmulatorCommand } from './mongo-emulator';
+import { replayCommand } from './replay';
+import { resyncCommand } from './resync';
+import { retryCommand } from './retry';
+import { verifyCommand } from './verify';
+import { workerCommand } from './worker';
+
+export const COMMANDS: readonly CommandDefinition[] = [
+  listenerCommand,
+  workerCommand,
+  dashboardCommand,
+  allCommand,
+  devCommand,
+  replayCommand,
+  retryCommand,
+  resyncCommand,
+  verifyCommand,
+  mongoEmulatorCommand,
+];

@@ -1,0 +1,48 @@
+/**
+ * Runs the embedded MongoDB-compatible server standalone, for local development against the real default
+ * MONGO_URL. The emulator is imported only inside `run`: production commands never load it.
+ */
+import pino from 'pino';
+import { loadConfig } from '../../config/load-config';
+import { handleShutdownSignals } from '../../lifecycle/handle-shutdown-signals';
+import { Releasers } from '../../lifecycle/releasers';
+import { createLogger } from '../../logging/create-logger';
+import { defineCommand } from '../command-definition';
+import { parsePort, parsePositiveInt } from '../option-parsers';
+
+export interface MongoEmulatorCommandOptions {
+  port: number;
+  oplogEvents?: number;
+  verbose?: boolean;
+}
+
+export const mongoEmulatorCommand = defineCommand<MongoEmulatorCommandOptions>({
+  name: 'mongo-emulator',
+  configure: command =>
+    command
+      .description('run the embedded MongoDB-compatible server standalone (replica set rs0); prints its URI')
+      .option('--port <n>', 'TCP port; 0 picks a free one', parsePort, 27017)
+      .option('--oplog-events <n>', 'change events kept for resuming change streams', parsePositiveInt)
+      .option('--verbose', 'log every command'),
+  run: async (options, context) => {
+    const config = loadConfig(context.env);
+    // Logs go to stderr so stdout carries only the URI, for scripts to capture.
+    const logger = createLogger({ ...config, destination: pino.destination({ dest: 2, sync: true }) }).child({
+      role: 'mongo-emulator',
+    });
+    const { startMongoEmulator } = await import('../../dev/mongo-emulator');
+    const emulator = await startMongoEmulator({
+      port: options.port,
+      oplogEvents: options.oplogEvents,
+      verbose: options.verbose ?? false,
+      logger,
+    });
+    const releasers = new Releasers(logger);
+    releasers.add('mongo-emulator', () => emulator.stop());
+    context.stdout.write(`${emulator.uri}\n`);
+    logger.info({ uri: emulator.uri }, 'mongo emulator ready; Ctrl-C stops it');
+    // Resolves never: handleShutdownSignals exits the process once the emulator has stopped.
+    handleShutdownSignals({ releasers, logger, timeoutMs: config.shutdownTimeoutMs });
+    return new Promise<number>(() => {});
+  },
+});
