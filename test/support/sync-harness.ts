@@ -3,7 +3,6 @@
  * queue prefix on the chosen Redis, the real queues and workers, and `drain()` to wait until every sync
  * queue is empty. Tests then assert on the documents, never on which function ran.
  */
-import { randomUUID } from 'node:crypto';
 import { MongoClient, type Db } from 'mongodb';
 import { Redis } from 'ioredis';
 import pino from 'pino';
@@ -17,6 +16,7 @@ import type { SyncCollections } from '../../src/sync/sync-job-context';
 import { SyncWorkerPool } from '../../src/worker/sync-worker-pool';
 import { acquireTestMongo, type TestMongo } from './mongo';
 import { acquireTestRedis, type TestRedis } from './redis';
+import { assertNothingLeaked, trackBullmq, trackMongoClient, trackRedis } from './leak-guard';
 
 export interface SyncHarness {
   config: Config;
@@ -45,7 +45,7 @@ export async function startSyncHarness(env: Record<string, string> = {}): Promis
   const config = loadConfig({
     MONGO_URL: mongoUrl.toString(),
     REDIS_URL: redis.url,
-    QUEUE_PREFIX: `test-${randomUUID()}`,
+    QUEUE_PREFIX: redis.queuePrefix(),
     JOB_ATTEMPTS: '3',
     JOB_BACKOFF_MS: '50',
     WORKER_CONCURRENCY: '4',
@@ -53,11 +53,11 @@ export async function startSyncHarness(env: Record<string, string> = {}): Promis
     ...env,
   });
   const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-  const client = await MongoClient.connect(mongo.uri);
+  const client = trackMongoClient(await MongoClient.connect(mongo.uri), 'sync harness');
   const db = client.db(databaseName);
   const collections = syncCollections(db, config.collections);
-  const connection = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
-  const queues = new QueueRegistry(name => createQueue(name, { config, connection }));
+  const connection = trackRedis(new Redis(config.redisUrl, { maxRetriesPerRequest: null }), 'sync harness');
+  const queues = new QueueRegistry(name => trackBullmq(createQueue(name, { config, connection }), `queue ${name}`));
   const pools: SyncWorkerPool[] = [];
 
   return {
@@ -77,6 +77,7 @@ export async function startSyncHarness(env: Record<string, string> = {}): Promis
         logger,
         queueNames: overrides.queueNames ?? SYNC_QUEUES,
       });
+      for (const worker of pool.workers) trackBullmq(worker, `worker ${worker.name}`);
       pools.push(pool);
       await pool.ready();
       return pool;
@@ -107,8 +108,9 @@ export async function startSyncHarness(env: Record<string, string> = {}): Promis
       await connection.quit().catch(() => undefined);
       await db.dropDatabase().catch(() => undefined);
       await client.close();
-      await redis.stop();
+      await redis.release();
       await mongo.release();
+      await assertNothingLeaked();
     },
   };
 }
