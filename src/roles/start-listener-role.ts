@@ -1,0 +1,23 @@
+import { ChangeListener } from '../listener/change-listener';
+import type { Releasers } from '../lifecycle/releasers';
+import { enqueueResync } from '../resync/enqueue-resync';
+import type { ServiceDependencies } from './service-dependencies';
+
+export function startListenerRole(deps: ServiceDependencies, releasers: Releasers): ChangeListener {
+  const listener = new ChangeListener({
+    users: deps.collections.users,
+    queues: deps.queues,
+    redis: deps.redis,
+    queuePrefix: deps.config.queuePrefix,
+    logger: deps.logger,
+    resyncAll: async () => {
+      await enqueueResync(
+        { all: true },
+        { collections: deps.collections, queues: deps.queues, source: 'listener: history lost' },
+      );
+    },
+  });
+  releasers.add('listener', () => listener.stop());
+  listener.start();
+  return listener;
+}
