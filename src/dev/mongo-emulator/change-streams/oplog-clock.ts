@@ -32,14 +32,16 @@ export class OplogClock {
   }
 
   /**
-   * The latest cluster time: the last event's, or the current wall-clock second once that has moved on.
-   * Moving with the wall clock plays the part of a primary's periodic no-op writes: an idle change
-   * stream's postBatchResumeToken and every reply's operationTime keep advancing.
+   * The latest cluster time: the last event's, or once the wall clock is past it, the wall clock. Moving
+   * with the wall clock plays the part of a primary's periodic no-op writes: an idle change stream's
+   * postBatchResumeToken and every reply's operationTime keep advancing. It trails the wall clock by one
+   * second so that the reply to a write, stamped just after it, reports that write's own time (a
+   * second boundary falling in between would otherwise make startAtOperationTime miss the write).
    */
   current(): Timestamp {
-    const wall = this.wallSeconds();
-    if (wall > this.t) {
-      this.t = wall;
+    const settled = this.wallSeconds() - 1;
+    if (settled > this.t) {
+      this.t = settled;
       this.i = 0;
     }
     return this.timestamp();

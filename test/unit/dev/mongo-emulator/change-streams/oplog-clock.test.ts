@@ -24,14 +24,15 @@ describe('OplogClock', () => {
     expect(clock.current().greaterThanOrEqual(after)).toBe(true);
   });
 
-  it('current() is the last time handed out until the wall clock passes it, then that second with i = 0', () => {
-    let wall = 1_700_000_000_000;
+  it('current() is the last time handed out until the wall clock is a second past it, then trails it by one', () => {
+    let wall = 1_700_000_000_999;
     const clock = new OplogClock(() => wall);
     const event = clock.tick();
+    wall += 1;
     expect(clock.current().equals(event)).toBe(true);
-    wall += 2000;
+    wall += 3000;
     const idle = clock.current();
-    expect([idle.t, idle.i]).toEqual([1_700_000_002, 0]);
+    expect([idle.t, idle.i]).toEqual([1_700_000_003, 0]);
     expect(clock.tick().greaterThan(idle)).toBe(true);
   });
 });
