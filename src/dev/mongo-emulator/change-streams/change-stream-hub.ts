@@ -59,8 +59,7 @@ export class ChangeStreamHub implements ChangeStreamService {
     const wallTime = new Date(this.wallClock());
     // A transaction commits atomically, so its changes share one cluster time, told apart by index.
     const sharedTime = changes.every(c => c.txnNumber !== undefined) ? this.clock.tick() : undefined;
-    let last: Timestamp = this.now();
-    changes.forEach((record, k) => {
+    const times = changes.map((record, k) => {
       const clusterTime = sharedTime ?? this.clock.tick();
       this.oplog.push({
         position: eventPosition(clusterTime, sharedTime ? k : 0),
@@ -70,10 +69,10 @@ export class ChangeStreamHub implements ChangeStreamService {
         imagesRecorded:
           record.preAndPostImages ?? this.options.preImagesEnabled?.(record.ns.db, record.ns.coll) ?? false,
       });
-      last = clusterTime;
+      return clusterTime;
     });
     this.signal.notify();
-    return last;
+    return times[times.length - 1] as Timestamp;
   }
 
   now(): Timestamp {
