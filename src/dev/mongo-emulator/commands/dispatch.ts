@@ -2,6 +2,7 @@
  * From a decoded request to a reply: the command table, fail points, transactions, error replies,
  * cluster time on everything, and the verbose log line.
  */
+import { Long } from 'bson';
 import type { Logger } from 'pino';
 import type { Document } from '../types';
 import { ErrorCodes, MongoCommandError, commandError } from '../types';
@@ -32,6 +33,9 @@ export const COMMANDS: CommandTable = {
   ...transactionCommands,
   ...failPointCommands,
 };
+
+/** "Not primary" and "shutting down" errors: the ones drivers react to by re-checking the server. */
+const STATE_CHANGE_CODES = new Set([91, 189, 10107, 11600, 11602, 13435, 13436]);
 
 /** Commands a legacy OP_QUERY may carry; mongod 5.1+ refuses every other one the same way. */
 const OP_QUERY_COMMANDS = new Set(['hello', 'isMaster', 'ismaster']);
@@ -129,6 +133,11 @@ export function createDispatcher(options: DispatcherOptions): RequestHandler {
   }
 
   function reply(document: Document): RequestOutcome {
+    if (document.ok === 0 && STATE_CHANGE_CODES.has(document.code as number)) {
+      // mongod tags these with its topologyVersion; a driver that sees it is not newer than the one it
+      // holds keeps the server selectable and just retries, instead of waiting for the next heartbeat.
+      document.topologyVersion = { processId: server.identity.processId, counter: Long.fromNumber(0) };
+    }
     return { kind: 'reply', reply: finish(document) };
   }
 

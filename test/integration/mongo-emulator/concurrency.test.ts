@@ -1,0 +1,73 @@
+/**
+ * Many clients at once: each connection's commands run in order, connections interleave, and every
+ * single-document write is atomic, so concurrent $inc never lose an update.
+ */
+import { MongoClient } from 'mongodb';
+import type { Db } from 'mongodb';
+import { acquireTestMongo } from '../../support/mongo';
+import type { TestMongo } from '../../support/mongo';
+
+let mongo: TestMongo;
+let db: Db;
+let clients: MongoClient[] = [];
+const CLIENTS = 50;
+const INCREMENTS = 20;
+
+beforeAll(async () => {
+  mongo = await acquireTestMongo();
+  clients = await Promise.all(
+    Array.from({ length: CLIENTS }, () => new MongoClient(mongo.uri, { maxPoolSize: 5 }).connect()),
+  );
+  db = clients[0].db(mongo.databaseName());
+});
+
+afterAll(async () => {
+  await db?.dropDatabase();
+  await Promise.all(clients.map(client => client.close()));
+  await mongo?.release();
+});
+
+it('50 clients doing $inc on one document reach the exact count', async () => {
+  await db.collection('counter').insertOne({ _id: 'c', n: 0 });
+  await Promise.all(
+    clients.map(async client => {
+      const coll = client.db(db.databaseName).collection('counter');
+      await Promise.all(
+        Array.from({ length: INCREMENTS }, () => coll.updateOne({ _id: 'c' as never }, { $inc: { n: 1 } })),
+      );
+    }),
+  );
+  expect(await db.collection('counter').findOne({ _id: 'c' as never })).toEqual({
+    _id: 'c',
+    n: CLIENTS * INCREMENTS,
+  });
+});
+
+it('interleaved inserts and reads from every client all land', async () => {
+  await Promise.all(
+    clients.map(async (client, i) => {
+      const coll = client.db(db.databaseName).collection('mixed');
+      for (let j = 0; j < 5; j++) {
+        await coll.insertOne({ client: i, j });
+        expect(await coll.countDocuments({ client: i })).toBe(j + 1);
+      }
+    }),
+  );
+  expect(await db.collection('mixed').countDocuments()).toBe(CLIENTS * 5);
+});
+
+it('findOneAndUpdate hands out every ticket exactly once', async () => {
+  await db
+    .collection('tickets')
+    .insertMany(Array.from({ length: CLIENTS }, (_, i) => ({ _id: i as never, taken: false })));
+  const taken = await Promise.all(
+    clients.map(client =>
+      client
+        .db(db.databaseName)
+        .collection('tickets')
+        .findOneAndUpdate({ taken: false }, { $set: { taken: true } }),
+    ),
+  );
+  const ids = taken.map(doc => doc?._id);
+  expect(new Set(ids).size).toBe(CLIENTS);
+});
