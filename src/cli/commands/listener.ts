@@ -1,5 +1,6 @@
+import { startListenerRole } from '../../roles/start-listener-role';
 import { defineCommand } from '../command-definition';
-import { notImplemented } from './not-implemented';
+import { runServiceRole } from '../service-runner';
 
 export const listenerCommand = defineCommand({
   name: 'listener',
@@ -7,5 +8,8 @@ export const listenerCommand = defineCommand({
     command.description(
       'watch the users change stream and enqueue sync jobs; saves its resume token after enqueueing; one active listener per deployment, others stand by',
     ),
-  run: (_options, context) => notImplemented('listener', context),
+  run: (_options, context) =>
+    runServiceRole(context, 'listener', async (deps, releasers) => {
+      startListenerRole(deps, releasers);
+    }),
 });

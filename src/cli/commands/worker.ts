@@ -1,7 +1,8 @@
+import { startWorkerRole } from '../../roles/start-worker-role';
+import { SYNC_QUEUES, type SyncQueueName } from '../../queues/queue-names';
 import { defineCommand } from '../command-definition';
-import type { SyncQueueName } from '../../queues/queue-names';
 import { parseSyncQueueList } from '../option-parsers';
-import { notImplemented } from './not-implemented';
+import { runServiceRole } from '../service-runner';
 
 export interface WorkerOptions {
   /** Queues to consume; all sync queues when omitted. */
@@ -18,5 +19,8 @@ export const workerCommand = defineCommand<WorkerOptions>({
         'comma-separated queues to consume (default: every sync queue)',
         parseSyncQueueList,
       ),
-  run: (_options, context) => notImplemented('worker', context),
+  run: (options, context) =>
+    runServiceRole(context, 'worker', async (deps, releasers) => {
+      await startWorkerRole(deps, releasers, options.queues ?? SYNC_QUEUES);
+    }),
 });
