@@ -45,6 +45,8 @@ export class ChangeListener {
   /** Token of the last event whose jobs are enqueued: where a reopened stream continues. */
   private resumeToken: Document | undefined;
   private resyncPending = false;
+  /** Set when the Redis connection dropped: see `redisMayHaveLostWrites`. */
+  private redisInterrupted = false;
   private wake: (() => void) | undefined;
 
   constructor(private readonly options: ChangeListenerOptions) {
@@ -54,6 +56,9 @@ export class ChangeListener {
       ttlMs: options.leaseTtlMs,
     });
     this.checkpoints = new CheckpointStore(options.redis, `${options.queuePrefix}:listener:checkpoint`);
+    options.redis.on('close', () => {
+      this.redisInterrupted = true;
+    });
   }
 
   start(): void {
@@ -136,6 +141,10 @@ export class ChangeListener {
       while (!this.stopping && !stream.closed) {
         const event = await stream.tryNext();
         this.stats.streamOpen = true;
+        if (this.redisMayHaveLostWrites()) {
+          latest = undefined;
+          return;
+        }
         if (this.resyncPending) await this.resyncAfterLostHistory();
         if (event === null) {
           this.stats.lastEventClusterTimeMs = null;
@@ -180,6 +189,20 @@ export class ChangeListener {
           this.log.warn({ err: error }, 'final checkpoint not written'),
         );
     }
+  }
+
+  /**
+   * A Redis that restarted may have lost its last writes (AOF fsyncs once a second): jobs this process
+   * enqueued, and the checkpoint after them. The checkpoint is written after its jobs, so the stored one is
+   * never ahead of the jobs that survived: resuming from it re-enqueues whatever was lost, and the
+   * event-derived job ids make the re-add of surviving jobs a no-op.
+   */
+  private redisMayHaveLostWrites(): boolean {
+    if (!this.redisInterrupted || this.options.redis.status !== 'ready') return false;
+    this.redisInterrupted = false;
+    this.resumeToken = undefined;
+    this.log.warn('Redis connection was interrupted; resuming from the stored checkpoint');
+    return true;
   }
 
   private async enqueueEvent(event: Document): Promise<void> {
