@@ -23,6 +23,14 @@ export interface Config {
   /** pino-pretty output (dev) instead of JSON lines (production). */
   logPretty: boolean;
   shutdownTimeoutMs: number;
+  listener: {
+    /** A dead leader is replaced this long after its last renewal. */
+    leaseTtlMs: number;
+    /** The resume token is saved after this many enqueued events… */
+    checkpointEveryEvents: number;
+    /** …or this often, whichever comes first (and on shutdown). */
+    checkpointEveryMs: number;
+  };
   collections: CollectionNames;
 }
 

@@ -44,6 +44,11 @@ function resolve(env: ParsedEnv): Config {
     logLevel: env.LOG_LEVEL,
     logPretty: env.LOG_PRETTY,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    listener: {
+      leaseTtlMs: env.LISTENER_LEASE_TTL_MS,
+      checkpointEveryEvents: env.LISTENER_CHECKPOINT_EVERY_EVENTS,
+      checkpointEveryMs: env.LISTENER_CHECKPOINT_EVERY_MS,
+    },
     collections: {
       users: env.USERS_COLLECTION,
       accounts: env.ACCOUNTS_COLLECTION,

@@ -140,6 +140,8 @@ export class ChangeListener {
     try {
       while (!this.stopping && !stream.closed) {
         const event = await stream.tryNext();
+        if (!this.stats.streamOpen)
+          this.log.info({ resumed: startAfter !== undefined }, 'change stream open');
         this.stats.streamOpen = true;
         if (this.redisMayHaveLostWrites()) {
           latest = undefined;

@@ -10,6 +10,9 @@ export function startListenerRole(deps: ServiceDependencies, releasers: Releaser
     redis: deps.redis,
     queuePrefix: deps.config.queuePrefix,
     logger: deps.logger,
+    leaseTtlMs: deps.config.listener.leaseTtlMs,
+    checkpointEveryEvents: deps.config.listener.checkpointEveryEvents,
+    checkpointEveryMs: deps.config.listener.checkpointEveryMs,
     resyncAll: async () => {
       await enqueueResync(
         { all: true },

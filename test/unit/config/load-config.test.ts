@@ -27,6 +27,7 @@ describe('loadConfig', () => {
       logLevel: 'info',
       logPretty: false,
       shutdownTimeoutMs: 30000,
+      listener: { leaseTtlMs: 5000, checkpointEveryEvents: 100, checkpointEveryMs: 1000 },
       collections: {
         users: '_users',
         accounts: '_accounts',
@@ -54,6 +55,9 @@ describe('loadConfig', () => {
       LOG_LEVEL: 'debug',
       LOG_PRETTY: 'yes',
       SHUTDOWN_TIMEOUT_MS: '5000',
+      LISTENER_LEASE_TTL_MS: '2000',
+      LISTENER_CHECKPOINT_EVERY_EVENTS: '10',
+      LISTENER_CHECKPOINT_EVERY_MS: '250',
       USERS_COLLECTION: 'users',
       ACCOUNTS_COLLECTION: 'accounts',
       CONTACTS_COLLECTION: 'contacts',
@@ -74,6 +78,7 @@ describe('loadConfig', () => {
       logLevel: 'debug',
       logPretty: true,
       shutdownTimeoutMs: 5000,
+      listener: { leaseTtlMs: 2000, checkpointEveryEvents: 10, checkpointEveryMs: 250 },
       collections: {
         users: 'users',
         accounts: 'accounts',
@@ -146,6 +151,12 @@ describe('loadConfig', () => {
     ['LOG_LEVEL', { LOG_LEVEL: 'verbose' }, 'LOG_LEVEL must be one of fatal, error, warn, info, debug'],
     ['LOG_PRETTY', { LOG_PRETTY: 'pretty' }, 'LOG_PRETTY must be true or false (got "pretty")'],
     ['SHUTDOWN_TIMEOUT_MS', { SHUTDOWN_TIMEOUT_MS: '10s' }, 'SHUTDOWN_TIMEOUT_MS must be a positive integer'],
+    ['LISTENER_LEASE_TTL_MS', { LISTENER_LEASE_TTL_MS: '100' }, 'LISTENER_LEASE_TTL_MS'],
+    [
+      'LISTENER_CHECKPOINT_EVERY_EVENTS',
+      { LISTENER_CHECKPOINT_EVERY_EVENTS: '0' },
+      'LISTENER_CHECKPOINT_EVERY_EVENTS',
+    ],
     ['USERS_COLLECTION', { USERS_COLLECTION: 'us$ers' }, 'USERS_COLLECTION must be a collection name'],
     [
       'ACCOUNTS_COLLECTION',
