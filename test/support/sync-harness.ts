@@ -36,9 +36,12 @@ export interface SyncHarness {
   close(): Promise<void>;
 }
 
-export async function startSyncHarness(env: Record<string, string> = {}): Promise<SyncHarness> {
+export async function startSyncHarness(
+  env: Record<string, string> = {},
+  options: { redisFaults?: boolean } = {},
+): Promise<SyncHarness> {
   const mongo = await acquireTestMongo();
-  const redis = await acquireTestRedis();
+  const redis = await acquireTestRedis({ faultInjection: options.redisFaults ?? false });
   const databaseName = mongo.databaseName();
   const mongoUrl = new URL(mongo.uri);
   mongoUrl.pathname = `/${databaseName}`;
@@ -57,7 +60,9 @@ export async function startSyncHarness(env: Record<string, string> = {}): Promis
   const db = client.db(databaseName);
   const collections = syncCollections(db, config.collections);
   const connection = trackRedis(new Redis(config.redisUrl, { maxRetriesPerRequest: null }), 'sync harness');
-  const queues = new QueueRegistry(name => trackBullmq(createQueue(name, { config, connection }), `queue ${name}`));
+  const queues = new QueueRegistry(name =>
+    trackBullmq(createQueue(name, { config, connection }), `queue ${name}`),
+  );
   const pools: SyncWorkerPool[] = [];
 
   return {
