@@ -1,0 +1,49 @@
+/**
+ * What the read and write executors see of a collection: the committed state (BaseView) or the
+ * committed state under one transaction's private overlay (TransactionView).
+ */
+import type { Document, Namespace } from '../../types';
+import type { Collection, StoredEntry } from './collection';
+
+export interface CollectionView {
+  readonly ns: Namespace;
+  readonly preAndPostImages: boolean;
+  get(idKey: string): Document | undefined;
+  /** Documents that may match `filter`, in natural order; callers still apply the matcher. */
+  candidates(filter: Document | undefined): StoredEntry[];
+  insert(doc: Document): void;
+  replace(idKey: string, doc: Document): void;
+  remove(idKey: string): void;
+}
+
+export class BaseView implements CollectionView {
+  constructor(readonly collection: Collection) {}
+
+  get ns(): Namespace {
+    return this.collection.ns;
+  }
+
+  get preAndPostImages(): boolean {
+    return this.collection.preAndPostImages;
+  }
+
+  get(idKey: string): Document | undefined {
+    return this.collection.get(idKey);
+  }
+
+  candidates(filter: Document | undefined): StoredEntry[] {
+    return this.collection.candidates(filter);
+  }
+
+  insert(doc: Document): void {
+    this.collection.insert(doc);
+  }
+
+  replace(idKey: string, doc: Document): void {
+    this.collection.replace(idKey, doc);
+  }
+
+  remove(idKey: string): void {
+    this.collection.remove(idKey);
+  }
+}

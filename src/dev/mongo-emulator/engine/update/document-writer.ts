@@ -1,0 +1,99 @@
+/**
+ * Navigation to the place an update operator writes: intermediate documents are created on demand
+ * (`$set: {'a.b.c': 1}` on `{}` builds `{a: {b: {c: 1}}}`), array elements are addressed by index,
+ * and a path through a scalar is "not viable" as MongoDB calls it.
+ */
+import { isPlainObject } from '../bson-types';
+import { pathNotViable } from '../engine-errors';
+import { isIndexComponent, setField } from '../field-path';
+
+export interface WriteTarget {
+  parent: Record<string, unknown> | unknown[];
+  key: string;
+  exists: boolean;
+  current: unknown;
+  /** Index of the first path component this navigation created (the leaf when only it is new). */
+  createdAt?: number;
+  /** Whether an array was traversed on the way (rename refuses array elements). */
+  throughArray: boolean;
+}
+
+function describe(value: unknown): string {
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return String(value);
+  }
+}
+
+/**
+ * Resolves `parts` in `doc`. With `create`, missing intermediate documents are created; without it,
+ * undefined is returned when the path does not lead anywhere (operators like $unset then do nothing).
+ */
+export function resolveTarget(doc: Record<string, unknown>, parts: string[], create: boolean): WriteTarget | undefined {
+  let cur: Record<string, unknown> | unknown[] = doc;
+  let createdAt: number | undefined;
+  let throughArray = false;
+  for (let i = 0; i < parts.length - 1; i++) {
+    const part = parts[i];
+    let next: unknown;
+    if (Array.isArray(cur)) {
+      throughArray = true;
+      if (!isIndexComponent(part)) {
+        if (!create) return undefined;
+        throw pathNotViable(`Cannot create field '${part}' in element {${parts[i - 1] ?? ''}: ${describe(cur)}}`);
+      }
+      const idx = Number(part);
+      next = cur[idx];
+      if (idx >= cur.length) {
+        if (!create) return undefined;
+        while (cur.length < idx) cur.push(null);
+        next = {};
+        cur.push(next);
+        createdAt ??= i;
+      }
+    } else if (Object.prototype.hasOwnProperty.call(cur, part)) {
+      next = cur[part];
+    } else {
+      if (!create) return undefined;
+      next = {};
+      setField(cur, part, next);
+      createdAt ??= i;
+    }
+    if (!isPlainObject(next) && !Array.isArray(next)) {
+      if (!create) return undefined;
+      throw pathNotViable(`Cannot create field '${parts[i + 1]}' in element {${part}: ${describe(next)}}`);
+    }
+    cur = next;
+  }
+  const key = parts[parts.length - 1];
+  if (Array.isArray(cur)) {
+    throughArray = true;
+    if (!isIndexComponent(key)) {
+      if (!create) return undefined;
+      throw pathNotViable(`Cannot create field '${key}' in element {${parts[parts.length - 2] ?? ''}: ${describe(cur)}}`);
+    }
+    const idx = Number(key);
+    const exists = idx < cur.length;
+    return { parent: cur, key, exists, current: exists ? cur[idx] : undefined, createdAt: exists ? createdAt : (createdAt ?? parts.length - 1), throughArray };
+  }
+  const exists = Object.prototype.hasOwnProperty.call(cur, key);
+  return { parent: cur, key, exists, current: exists ? cur[key] : undefined, createdAt: exists ? createdAt : (createdAt ?? parts.length - 1), throughArray };
+}
+
+export function writeValue(target: WriteTarget, value: unknown): void {
+  const { parent, key } = target;
+  if (Array.isArray(parent)) {
+    const idx = Number(key);
+    while (parent.length < idx) parent.push(null);
+    parent[idx] = value;
+  } else {
+    setField(parent, key, value);
+  }
+  target.current = value;
+}
+
+/** The path an oplog v2 delta reports for a write: up to and including the first created component. */
+export function reportedPath(parts: string[], target: WriteTarget): string[] {
+  return target.createdAt === undefined ? parts : parts.slice(0, target.createdAt + 1);
+}
