@@ -5,6 +5,7 @@
 import { MongoClient } from 'mongodb';
 import { startMongoEmulator } from '../../../src/dev/mongo-emulator';
 import type { MongoEmulator } from '../../../src/dev/mongo-emulator';
+import { assertNothingLeaked, trackResource } from '../../support/leak-guard';
 import { RawClient, opMsg } from './raw-client';
 
 let server: MongoEmulator;
@@ -30,10 +31,12 @@ afterEach(async () => {
     await client.close();
   }
   expect(unhandled).toEqual([]);
+  await assertNothingLeaked();
 });
 
 async function connect(): Promise<RawClient> {
-  return RawClient.connect(server.host, server.port);
+  const raw = await RawClient.connect(server.host, server.port);
+  return trackResource(raw, 'raw socket', expect.getState().currentTestName ?? 'raw', () => !raw.isClosed);
 }
 
 function header(length: number, opCode: number): Buffer {

@@ -3,10 +3,14 @@
  * real replica set (MONGO_URL) to prove the emulator answers as MongoDB does.
  */
 import { Long, MongoClient, MongoServerError } from 'mongodb';
-import type { Db } from 'mongodb';
+import type { Db, Document } from 'mongodb';
 import mongoose from 'mongoose';
 import { acquireTestMongo } from '../../support/mongo';
 import type { TestMongo } from '../../support/mongo';
+import { assertNothingLeaked, trackChangeStream, trackMongooseConnection } from '../../support/leak-guard';
+
+/** Test documents use plain ids and any fields. */
+type Row = { _id?: string | number } & Document;
 
 let mongo: TestMongo;
 let client: MongoClient;
@@ -17,6 +21,8 @@ beforeAll(async () => {
   client = await new MongoClient(mongo.uri).connect();
   db = client.db(mongo.databaseName());
 });
+
+afterEach(() => assertNothingLeaked());
 
 afterAll(async () => {
   await db?.dropDatabase();
@@ -93,7 +99,7 @@ describe('databases and collections', () => {
 
   it('listDatabases and dropDatabase', async () => {
     const other = client.db(mongo.databaseName());
-    await other.collection('c').insertOne({ a: 1 });
+    await other.collection<Row>('c').insertOne({ a: 1 });
     const { databases } = await admin().command({ listDatabases: 1, nameOnly: true });
     expect(databases).toContainEqual({ name: other.databaseName });
     await other.dropDatabase();
@@ -104,7 +110,7 @@ describe('databases and collections', () => {
 
 describe('indexes', () => {
   it('createIndexes, listIndexes, dropIndexes', async () => {
-    const coll = db.collection('indexed');
+    const coll = db.collection<Row>('indexed');
     await coll.createIndex({ email: 1 }, { unique: true, name: 'email_1' });
     const indexes = await coll.listIndexes().toArray();
     expect(indexes.map(index => index.name).sort()).toEqual(['_id_', 'email_1']);
@@ -117,7 +123,7 @@ describe('indexes', () => {
   });
 
   it('listIndexes on a missing collection is NamespaceNotFound', async () => {
-    await expect(db.collection('missing').listIndexes().toArray()).rejects.toMatchObject({ code: 26 });
+    await expect(db.collection<Row>('missing').listIndexes().toArray()).rejects.toMatchObject({ code: 26 });
   });
 });
 
@@ -157,7 +163,7 @@ describe('CRUD', () => {
   });
 
   it('keeps Int32, Double and Long distinct', async () => {
-    const typed = db.collection('typed');
+    const typed = db.collection<Row>('typed');
     await typed.insertOne({ _id: 1, i: 1, d: 1.5, l: Long.fromNumber(2) });
     const [doc] = await typed.find({}, { promoteLongs: false }).toArray();
     expect(doc.l).toBeInstanceOf(Long);
@@ -171,13 +177,13 @@ describe('CRUD', () => {
   });
 
   it('aggregate on a collection and at database level', async () => {
-    await db.collection('agg').insertMany([
+    await db.collection<Row>('agg').insertMany([
       { k: 'x', v: 1 },
       { k: 'x', v: 2 },
       { k: 'y', v: 5 },
     ]);
     const grouped = await db
-      .collection('agg')
+      .collection<Row>('agg')
       .aggregate([{ $group: { _id: '$k', total: { $sum: '$v' } } }, { $sort: { _id: 1 } }])
       .toArray();
     expect(grouped).toEqual([
@@ -193,7 +199,7 @@ describe('cursors', () => {
   const total = 250;
 
   beforeAll(async () => {
-    await db.collection('paged').insertMany(Array.from({ length: total }, (_, i) => ({ _id: i })));
+    await db.collection<Row>('paged').insertMany(Array.from({ length: total }, (_, i) => ({ _id: i })));
   });
 
   it('find returns 101 first, then the rest in one getMore', async () => {
@@ -208,7 +214,7 @@ describe('cursors', () => {
 
   it('honours batchSize across getMores and reads every document once', async () => {
     const seen: number[] = [];
-    const cursor = db.collection('paged').find({}, { batchSize: 40 }).sort({ _id: 1 });
+    const cursor = db.collection<Row>('paged').find({}, { batchSize: 40 }).sort({ _id: 1 });
     for await (const doc of cursor) seen.push(doc._id as unknown as number);
     expect(seen).toEqual(Array.from({ length: total }, (_, i) => i));
   });
@@ -251,11 +257,11 @@ describe('cursors', () => {
 
 describe('change streams through aggregate', () => {
   it('opens collection, database and cluster streams and reads events by getMore', async () => {
-    const coll = db.collection('watched');
+    const coll = db.collection<Row>('watched');
     await db.createCollection('watched');
-    const stream = coll.watch([], { maxAwaitTimeMS: 200 });
-    const dbStream = db.watch([], { maxAwaitTimeMS: 200 });
-    const clusterStream = client.watch([], { maxAwaitTimeMS: 200 });
+    const stream = trackChangeStream(coll.watch([], { maxAwaitTimeMS: 200 }));
+    const dbStream = trackChangeStream(db.watch([], { maxAwaitTimeMS: 200 }));
+    const clusterStream = trackChangeStream(client.watch([], { maxAwaitTimeMS: 200 }));
     try {
       await stream.tryNext();
       await dbStream.tryNext();
@@ -279,7 +285,7 @@ describe('change streams through aggregate', () => {
 
 describe('sessions and transactions', () => {
   it('commits a transaction atomically and endSessions ends the session', async () => {
-    const coll = db.collection('txn');
+    const coll = db.collection<Row>('txn');
     await db.createCollection('txn');
     const session = client.startSession();
     try {
@@ -296,7 +302,7 @@ describe('sessions and transactions', () => {
   });
 
   it('aborts a transaction', async () => {
-    const coll = db.collection('txn-abort');
+    const coll = db.collection<Row>('txn-abort');
     await db.createCollection('txn-abort');
     const session = client.startSession();
     try {
@@ -324,9 +330,9 @@ describe('sessions and transactions', () => {
   });
 
   it('mongoose connection.transaction commits', async () => {
-    const connection = await mongoose
-      .createConnection(mongo.uri, { dbName: db.databaseName, autoIndex: false })
-      .asPromise();
+    const connection = trackMongooseConnection(
+      await mongoose.createConnection(mongo.uri, { dbName: db.databaseName, autoIndex: false }).asPromise(),
+    );
     try {
       const Item = connection.model('Item', new mongoose.Schema({ name: String }), 'mongoose-items');
       await Item.createCollection();

@@ -3,9 +3,12 @@
  * single-document write is atomic, so concurrent $inc never lose an update.
  */
 import { MongoClient } from 'mongodb';
-import type { Db } from 'mongodb';
+import type { Db, Document } from 'mongodb';
 import { acquireTestMongo } from '../../support/mongo';
 import type { TestMongo } from '../../support/mongo';
+
+/** Test documents use plain ids and any fields. */
+type Row = { _id?: string | number } & Document;
 
 let mongo: TestMongo;
 let db: Db;
@@ -28,16 +31,16 @@ afterAll(async () => {
 });
 
 it('50 clients doing $inc on one document reach the exact count', async () => {
-  await db.collection('counter').insertOne({ _id: 'c', n: 0 });
+  await db.collection<Row>('counter').insertOne({ _id: 'c', n: 0 });
   await Promise.all(
     clients.map(async client => {
-      const coll = client.db(db.databaseName).collection('counter');
+      const coll = client.db(db.databaseName).collection<Row>('counter');
       await Promise.all(
-        Array.from({ length: INCREMENTS }, () => coll.updateOne({ _id: 'c' as never }, { $inc: { n: 1 } })),
+        Array.from({ length: INCREMENTS }, () => coll.updateOne({ _id: 'c' }, { $inc: { n: 1 } })),
       );
     }),
   );
-  expect(await db.collection('counter').findOne({ _id: 'c' as never })).toEqual({
+  expect(await db.collection<Row>('counter').findOne({ _id: 'c' })).toEqual({
     _id: 'c',
     n: CLIENTS * INCREMENTS,
   });
@@ -46,25 +49,25 @@ it('50 clients doing $inc on one document reach the exact count', async () => {
 it('interleaved inserts and reads from every client all land', async () => {
   await Promise.all(
     clients.map(async (client, i) => {
-      const coll = client.db(db.databaseName).collection('mixed');
+      const coll = client.db(db.databaseName).collection<Row>('mixed');
       for (let j = 0; j < 5; j++) {
         await coll.insertOne({ client: i, j });
         expect(await coll.countDocuments({ client: i })).toBe(j + 1);
       }
     }),
   );
-  expect(await db.collection('mixed').countDocuments()).toBe(CLIENTS * 5);
+  expect(await db.collection<Row>('mixed').countDocuments()).toBe(CLIENTS * 5);
 });
 
 it('findOneAndUpdate hands out every ticket exactly once', async () => {
   await db
-    .collection('tickets')
-    .insertMany(Array.from({ length: CLIENTS }, (_, i) => ({ _id: i as never, taken: false })));
+    .collection<Row>('tickets')
+    .insertMany(Array.from({ length: CLIENTS }, (_, i) => ({ _id: i, taken: false })));
   const taken = await Promise.all(
     clients.map(client =>
       client
         .db(db.databaseName)
-        .collection('tickets')
+        .collection<Row>('tickets')
         .findOneAndUpdate({ taken: false }, { $set: { taken: true } }),
     ),
   );

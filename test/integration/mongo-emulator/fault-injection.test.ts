@@ -9,7 +9,16 @@ import { MongoClient } from 'mongodb';
 import type { CommandStartedEvent, Db, Document } from 'mongodb';
 import { acquireTestMongo } from '../../support/mongo';
 import type { TestMongo } from '../../support/mongo';
+import {
+  assertNothingLeaked,
+  trackChangeStream,
+  trackMongoClient,
+  trackResource,
+} from '../../support/leak-guard';
 import { startMongoEmulator } from '../../../src/dev/mongo-emulator';
+
+/** Test documents use plain ids and any fields. */
+type Row = { _id?: string | number } & Document;
 
 let mongo: TestMongo;
 let client: MongoClient;
@@ -36,6 +45,7 @@ beforeEach(() => {
 
 afterEach(async () => {
   await failCommand('off');
+  await assertNothingLeaked();
 });
 
 afterAll(async () => {
@@ -52,35 +62,37 @@ const count = (name: string) => started.filter(event => event.commandName === na
 
 describe('failCommand', () => {
   it('fails the listed command with errorCode, then `times` runs out', async () => {
-    await db.collection('t').insertOne({ a: 1 });
+    await db.collection<Row>('t').insertOne({ a: 1 });
     await failCommand({ times: 2 }, { failCommands: ['find'], errorCode: 2 });
-    await expect(db.collection('t').findOne({}, { retryReads: false } as Document)).rejects.toMatchObject({
+    await expect(
+      db.collection<Row>('t').findOne({}, { retryReads: false } as Document),
+    ).rejects.toMatchObject({
       code: 2,
     });
-    await expect(db.collection('t').findOne()).rejects.toMatchObject({ code: 2 });
-    expect(await db.collection('t').findOne()).toMatchObject({ a: 1 });
+    await expect(db.collection<Row>('t').findOne()).rejects.toMatchObject({ code: 2 });
+    expect(await db.collection<Row>('t').findOne()).toMatchObject({ a: 1 });
   });
 
   it('skips the first N matches with {skip}', async () => {
     await failCommand({ skip: 1 }, { failCommands: ['count'], errorCode: 2 });
-    expect(await db.collection('t').estimatedDocumentCount()).toBe(1);
-    await expect(db.collection('t').estimatedDocumentCount()).rejects.toMatchObject({ code: 2 });
+    expect(await db.collection<Row>('t').estimatedDocumentCount()).toBe(1);
+    await expect(db.collection<Row>('t').estimatedDocumentCount()).rejects.toMatchObject({ code: 2 });
   });
 
   it('alwaysOn until turned off, and only for listed commands', async () => {
     await failCommand('alwaysOn', { failCommands: ['distinct'], errorCode: 14 });
-    await expect(db.collection('t').distinct('a')).rejects.toMatchObject({ code: 14 });
-    await expect(db.collection('t').distinct('a')).rejects.toMatchObject({ code: 14 });
-    expect(await db.collection('t').countDocuments()).toBe(1);
+    await expect(db.collection<Row>('t').distinct('a')).rejects.toMatchObject({ code: 14 });
+    await expect(db.collection<Row>('t').distinct('a')).rejects.toMatchObject({ code: 14 });
+    expect(await db.collection<Row>('t').countDocuments()).toBe(1);
     const configured = await failCommand('off');
     expect(configured.ok).toBe(1);
-    expect(await db.collection('t').distinct('a')).toEqual([1]);
+    expect(await db.collection<Row>('t').distinct('a')).toEqual([1]);
   });
 
   it('passes errorLabels through', async () => {
     await failCommand({ times: 1 }, { failCommands: ['find'], errorCode: 2, errorLabels: ['SomeLabel'] });
     const error = await db
-      .collection('t')
+      .collection<Row>('t')
       .findOne()
       .catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 2, errorLabels: ['SomeLabel'] });
@@ -88,16 +100,16 @@ describe('failCommand', () => {
 
   it('closeConnection: a retryable write is retried once and lands once', async () => {
     await failCommand({ times: 1 }, { failCommands: ['insert'], closeConnection: true });
-    await db.collection('retried').insertOne({ _id: 'once' });
+    await db.collection<Row>('retried').insertOne({ _id: 'once' });
     expect(count('insert')).toBe(2);
-    expect(await db.collection('retried').countDocuments()).toBe(1);
+    expect(await db.collection<Row>('retried').countDocuments()).toBe(1);
   });
 
   it('a retryable error code gets RetryableWriteError and the write is retried', async () => {
     await failCommand({ times: 1 }, { failCommands: ['update'], errorCode: 91 });
-    await db.collection('retried').updateOne({ _id: 'once' }, { $set: { updated: true } });
+    await db.collection<Row>('retried').updateOne({ _id: 'once' }, { $set: { updated: true } });
     expect(count('update')).toBe(2);
-    expect(await db.collection('retried').findOne()).toEqual({ _id: 'once', updated: true });
+    expect(await db.collection<Row>('retried').findOne()).toEqual({ _id: 'once', updated: true });
   });
 
   it('blockConnection delays the command by blockTimeMS', async () => {
@@ -109,10 +121,12 @@ describe('failCommand', () => {
 
   it('leaves clients with another appName alone', async () => {
     await failCommand('alwaysOn', { failCommands: ['ping'], errorCode: 2 });
-    const other = await new MongoClient(mongo.uri, {
-      appName: `other-${randomUUID()}`,
-      runtimeAdapters,
-    }).connect();
+    const other = trackMongoClient(
+      await new MongoClient(mongo.uri, {
+        appName: `other-${randomUUID()}`,
+        runtimeAdapters,
+      }).connect(),
+    );
     try {
       expect(await other.db('admin').command({ ping: 1 })).toMatchObject({ ok: 1 });
     } finally {
@@ -121,9 +135,9 @@ describe('failCommand', () => {
   });
 
   it('a change stream resumes after a resumable getMore error', async () => {
-    const coll = db.collection('resumable');
+    const coll = db.collection<Row>('resumable');
     await db.createCollection('resumable');
-    const stream = coll.watch([], { maxAwaitTimeMS: 100 });
+    const stream = trackChangeStream(coll.watch([], { maxAwaitTimeMS: 100 }));
     try {
       await stream.tryNext();
       await failCommand({ times: 1 }, { failCommands: ['getMore'], errorCode: 6 });
@@ -142,12 +156,14 @@ describe('failCommand', () => {
 describe('dropped connections (emulator)', () => {
   it('a change stream resumes after dropAllConnections', async () => {
     const server = await startMongoEmulator({ port: 0 });
-    const watcher = new MongoClient(server.uri, { heartbeatFrequencyMS: 500 });
+    let stopped = false;
+    trackResource(server, 'mongo emulator', server.uri, () => !stopped);
+    const watcher = trackMongoClient(new MongoClient(server.uri, { heartbeatFrequencyMS: 500 }));
     try {
       await watcher.connect();
-      const coll = watcher.db('drops').collection('events');
+      const coll = watcher.db('drops').collection<Row>('events');
       await watcher.db('drops').createCollection('events');
-      const stream = coll.watch([], { maxAwaitTimeMS: 100 });
+      const stream = trackChangeStream(coll.watch([], { maxAwaitTimeMS: 100 }));
       await stream.tryNext();
       await coll.insertOne({ _id: 1 });
       expect(await stream.next()).toMatchObject({ documentKey: { _id: 1 } });
@@ -159,6 +175,7 @@ describe('dropped connections (emulator)', () => {
     } finally {
       await watcher.close();
       await server.stop();
+      stopped = true;
     }
   });
 });

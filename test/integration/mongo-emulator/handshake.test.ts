@@ -3,12 +3,16 @@
  * (streaming) hello that keeps a monitor connected without polling.
  */
 import { MongoClient } from 'mongodb';
-import type { ServerHeartbeatSucceededEvent } from 'mongodb';
+import type { Document, ServerHeartbeatSucceededEvent } from 'mongodb';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { acquireTestMongo } from '../../support/mongo';
 import type { TestMongo } from '../../support/mongo';
 import { startMongoEmulator } from '../../../src/dev/mongo-emulator';
+import { assertNothingLeaked, trackMongoClient, trackResource } from '../../support/leak-guard';
 import { RawClient, hostPort, opMsg } from './raw-client';
+
+/** Test documents use plain ids and any fields. */
+type Row = { _id?: string | number } & Document;
 
 const EXHAUST_ALLOWED = 1 << 16;
 const MORE_TO_COME = 1 << 1;
@@ -20,6 +24,8 @@ beforeAll(async () => {
   mongo = await acquireTestMongo();
   client = await new MongoClient(mongo.uri).connect();
 });
+
+afterEach(() => assertNothingLeaked());
 
 afterAll(async () => {
   await client?.close();
@@ -85,7 +91,9 @@ describe('connection strings', () => {
       url.searchParams.delete('replicaSet');
       for (const [key, value] of new URLSearchParams(extra)) url.searchParams.set(key, value);
     }
-    const other = await new MongoClient(url.toString(), { serverSelectionTimeoutMS: 5000 }).connect();
+    const other = trackMongoClient(
+      await new MongoClient(url.toString(), { serverSelectionTimeoutMS: 5000 }).connect(),
+    );
     try {
       expect(await other.db('admin').command({ ping: 1 })).toMatchObject({ ok: 1 });
     } finally {
@@ -96,7 +104,7 @@ describe('connection strings', () => {
 
 describe('awaitable hello', () => {
   it('keeps a streaming monitor connected across heartbeats', async () => {
-    const watched = new MongoClient(mongo.uri, { heartbeatFrequencyMS: 500 });
+    const watched = trackMongoClient(new MongoClient(mongo.uri, { heartbeatFrequencyMS: 500 }));
     const awaited: ServerHeartbeatSucceededEvent[] = [];
     const failures: unknown[] = [];
     watched.on('serverHeartbeatSucceeded', event => event.awaited && awaited.push(event));
@@ -117,6 +125,7 @@ describe('awaitable hello', () => {
   it('streams replies with moreToCome when the request allows exhaust', async () => {
     const { host, port } = hostPort(mongo.uri);
     const raw = await RawClient.connect(host, port);
+    trackResource(raw, 'raw socket', 'exhaust hello', () => !raw.isClosed);
     try {
       raw.send(opMsg({ hello: 1, $db: 'admin' }));
       const first = await raw.read();
@@ -138,13 +147,15 @@ describe('awaitable hello', () => {
 
   it('lets a client recover after every connection was dropped', async () => {
     const server = await startMongoEmulator({ port: 0 });
+    let stopped = false;
+    trackResource(server, 'mongo emulator', server.uri, () => !stopped);
     const recovering = new MongoClient(server.uri, {
       heartbeatFrequencyMS: 500,
       serverSelectionTimeoutMS: 5000,
     });
     try {
       await recovering.connect();
-      const coll = recovering.db('recover').collection('items');
+      const coll = recovering.db('recover').collection<Row>('items');
       await coll.insertOne({ step: 1 });
       server.dropAllConnections();
       await sleep(50);
@@ -158,6 +169,7 @@ describe('awaitable hello', () => {
     } finally {
       await recovering.close();
       await server.stop();
+      stopped = true;
     }
   });
 });

@@ -4,12 +4,15 @@
  */
 import { BSON } from 'bson';
 import { MongoClient } from 'mongodb';
-import type { Db } from 'mongodb';
+import type { Db, Document } from 'mongodb';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { acquireTestMongo } from '../../support/mongo';
 import type { TestMongo } from '../../support/mongo';
 import { crc32c } from '../../../src/dev/mongo-emulator/wire/crc32c';
 import { RawClient, hostPort, opMsg, opQuery } from './raw-client';
+
+/** Test documents use plain ids and any fields. */
+type Row = { _id?: string | number } & Document;
 
 let mongo: TestMongo;
 let client: MongoClient;
@@ -98,7 +101,7 @@ describe('OP_MSG', () => {
       opMsgWithSequence({ insert: coll, $db: db.databaseName }, 'documents', [{ a: 1 }, { a: 2 }, { a: 3 }]),
     );
     expect((await raw.read()).doc).toMatchObject({ n: 3, ok: 1 });
-    expect(await db.collection(coll).countDocuments()).toBe(3);
+    expect(await db.collection<Row>(coll).countDocuments()).toBe(3);
   });
 
   it('accepts a message carrying a CRC-32C checksum', async () => {
@@ -111,13 +114,13 @@ describe('OP_MSG', () => {
 
   it('inserts 1,000 documents with insertMany', async () => {
     const docs = Array.from({ length: 1000 }, (_, i) => ({ i, payload: 'x'.repeat(100) }));
-    const result = await db.collection('many').insertMany(docs);
+    const result = await db.collection<Row>('many').insertMany(docs);
     expect(result.insertedCount).toBe(1000);
-    expect(await db.collection('many').countDocuments()).toBe(1000);
+    expect(await db.collection<Row>('many').countDocuments()).toBe(1000);
   });
 
   it('runs a mixed bulkWrite', async () => {
-    const coll = db.collection('bulk');
+    const coll = db.collection<Row>('bulk');
     const result = await coll.bulkWrite([
       { insertOne: { document: { _id: 1, n: 1 } } },
       { insertOne: { document: { _id: 2, n: 2 } } },
@@ -140,7 +143,7 @@ describe('OP_MSG', () => {
   });
 
   it('sends no reply to a w:0 write (moreToCome) and still applies it', async () => {
-    const coll = db.collection('unacknowledged');
+    const coll = db.collection<Row>('unacknowledged');
     const result = await coll.insertOne({ _id: 'fire-and-forget' }, { writeConcern: { w: 0 } });
     expect(result.acknowledged).toBe(false);
     for (let i = 0; i < 50 && (await coll.countDocuments()) === 0; i++) await sleep(20);
@@ -153,6 +156,6 @@ describe('OP_MSG', () => {
     raw.send(opMsg({ ping: 1, $db: 'admin' }, 0, 99));
     const reply = await raw.read();
     expect(reply.responseTo).toBe(99);
-    expect(await db.collection(coll).countDocuments()).toBe(1);
+    expect(await db.collection<Row>(coll).countDocuments()).toBe(1);
   });
 });

@@ -20,7 +20,8 @@ async function getMore(ctx: CommandContext): Promise<Document> {
     const batchSize = optionalInteger(ctx.command, 'batchSize');
     const awaitMs = entry.tailable ? (optionalInteger(ctx.command, 'maxTimeMS') ?? DEFAULT_AWAIT_MS) : 0;
     const batch = await entry.cursor.next(batchSize && batchSize > 0 ? batchSize : UNBOUNDED_BATCH, awaitMs);
-    const done = batch.exhausted && !entry.tailable;
+    // A change stream ends only by invalidate (drop, rename...); then, as on MongoDB, its id goes to 0.
+    const done = batch.exhausted;
     if (done) cursors.kill(id);
     return {
       cursor: {
