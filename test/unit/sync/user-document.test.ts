@@ -1,6 +1,6 @@
 import { ObjectId } from 'mongodb';
 import { UnrecoverableError } from 'bullmq';
-import { InvalidUserError, parseUserDocument } from '../../../src/sync/user-document';
+import { type InvalidUserError, parseUserDocument } from '../../../src/sync/user-document';
 
 const valid = () => ({
   _id: new ObjectId(),
