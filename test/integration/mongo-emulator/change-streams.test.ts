@@ -16,6 +16,7 @@ import type {
 } from 'mongodb';
 import type { MongoEmulator } from '../../../src/dev/mongo-emulator';
 import { startMongoEmulator } from '../../../src/dev/mongo-emulator';
+import { assertNothingLeaked, trackChangeStream, trackMongoClient } from '../../support/leak-guard';
 import { acquireTestMongo } from '../../support/mongo';
 import type { TestMongo } from '../../support/mongo';
 
@@ -34,6 +35,7 @@ const releases: (() => Promise<void>)[] = [];
 
 beforeAll(async () => {
   mongo = await acquireTestMongo();
+  // File-wide, so not tracked: the leak guard checks what each test opens.
   client = await new MongoClient(mongo.uri).connect();
   db = client.db(mongo.databaseName());
 });
@@ -41,6 +43,7 @@ beforeAll(async () => {
 afterEach(async () => {
   await Promise.all(streams.splice(0).map(s => s.close()));
   for (const release of releases.splice(0).reverse()) await release();
+  await assertNothingLeaked();
 });
 
 afterAll(async () => {
@@ -57,10 +60,15 @@ async function openStream(
   pipeline: Document[] = [],
   options: Document = {},
 ): Promise<ChangeStream<Doc, Event>> {
-  const stream = target.watch<Doc, Event>(pipeline, { maxAwaitTimeMS: 50, ...options });
-  streams.push(stream);
+  const stream = watching(target.watch<Doc, Event>(pipeline, { maxAwaitTimeMS: 50, ...options }));
   const first = await stream.tryNext();
   if (first !== null) throw new Error(`unexpected event before any write: ${JSON.stringify(first)}`);
+  return stream;
+}
+
+/** Registers a stream to be closed after the test, and checked by the leak guard. */
+function watching<S extends ChangeStream<Doc, Event> | ChangeStream>(stream: S): S {
+  streams.push(trackChangeStream(stream) as ChangeStream<Doc, Event>);
   return stream;
 }
 
@@ -181,9 +189,11 @@ describe('change events', () => {
     ]);
     const seenByA = await take(ofA, 3);
     expect(seenByA.map(e => e.operationType)).toEqual(['insert', 'drop', 'invalidate']);
+    // The server ends the cursor with the invalidate: the driver's stream is closed, nothing follows.
+    expect(await ofA.tryNext()).toBeNull();
+    expect(ofA.closed).toBe(true);
     // startAfter the invalidate watches the recreated collection.
-    const resumed = a.watch<Doc, Event>([], { startAfter: seenByA[2]!._id, maxAwaitTimeMS: 50 });
-    streams.push(resumed);
+    const resumed = watching(a.watch<Doc, Event>([], { startAfter: seenByA[2]!._id, maxAwaitTimeMS: 50 }));
     await a.insertOne({ _id: 'again' });
     expect((await take(resumed, 1))[0]).toMatchObject({
       operationType: 'insert',
@@ -192,7 +202,7 @@ describe('change events', () => {
   });
 
   it('every write reply carries operationTime, at or after its event', async () => {
-    const monitored = await new MongoClient(mongo.uri, { monitorCommands: true }).connect();
+    const monitored = trackMongoClient(await new MongoClient(mongo.uri, { monitorCommands: true }).connect());
     releases.push(() => monitored.close());
     const operationTimes = new Map<string, Timestamp>();
     monitored.on('commandSucceeded', e => {
@@ -287,8 +297,7 @@ describe('the pipeline after $changeStream', () => {
     expect(advanced).not.toEqual(initial);
     await stream.close();
     await coll.insertOne({ _id: 3 });
-    const resumed = coll.watch<Doc, Event>([], { resumeAfter: advanced, maxAwaitTimeMS: 50 });
-    streams.push(resumed);
+    const resumed = watching(coll.watch<Doc, Event>([], { resumeAfter: advanced, maxAwaitTimeMS: 50 }));
     expect((await take(resumed, 1)).map(e => (e as Document).documentKey._id)).toEqual([3]);
     expect(await resumed.tryNext()).toBeNull();
   });
@@ -302,8 +311,7 @@ describe('resuming', () => {
     const events = await take(stream, 2);
     await stream.close();
     await coll.insertOne({ _id: 4 });
-    const resumed = coll.watch<Doc, Event>([], { resumeAfter: events[1]!._id, maxAwaitTimeMS: 50 });
-    streams.push(resumed);
+    const resumed = watching(coll.watch<Doc, Event>([], { resumeAfter: events[1]!._id, maxAwaitTimeMS: 50 }));
     expect((await take(resumed, 2)).map(e => (e as Document).documentKey._id)).toEqual([3, 4]);
     expect(await resumed.tryNext()).toBeNull();
   });
@@ -314,8 +322,7 @@ describe('resuming', () => {
     await coll.insertMany([{ _id: 1 }, { _id: 2 }]);
     const [first] = await take(stream, 1);
     await stream.close();
-    const resumed = coll.watch<Doc, Event>([], { startAfter: first!._id, maxAwaitTimeMS: 50 });
-    streams.push(resumed);
+    const resumed = watching(coll.watch<Doc, Event>([], { startAfter: first!._id, maxAwaitTimeMS: 50 }));
     expect((await take(resumed, 1)).map(e => (e as Document).documentKey._id)).toEqual([2]);
   });
 
@@ -327,8 +334,7 @@ describe('resuming', () => {
     expect(token).toBeTruthy();
     await stream.close();
     await coll.insertOne({ _id: 'after' });
-    const resumed = coll.watch<Doc, Event>([], { resumeAfter: token, maxAwaitTimeMS: 50 });
-    streams.push(resumed);
+    const resumed = watching(coll.watch<Doc, Event>([], { resumeAfter: token, maxAwaitTimeMS: 50 }));
     expect((await take(resumed, 1)).map(e => (e as Document).documentKey._id)).toEqual(['after']);
   });
 
@@ -338,15 +344,13 @@ describe('resuming', () => {
     releases.push(() => session.endSession());
     await coll.insertOne({ _id: 'x' }, { session });
     const time = session.operationTime as Timestamp;
-    const stream = coll.watch<Doc, Event>([], { startAtOperationTime: time, maxAwaitTimeMS: 50 });
-    streams.push(stream);
+    const stream = watching(coll.watch<Doc, Event>([], { startAtOperationTime: time, maxAwaitTimeMS: 50 }));
     expect((await take(stream, 1))[0]).toMatchObject({ operationType: 'insert', documentKey: { _id: 'x' } });
   });
 
   it('a resume token this server never issued is refused', async () => {
     const coll = newCollection();
-    const stream = coll.watch([], { resumeAfter: { _data: 'not-a-token' } });
-    streams.push(stream);
+    const stream = watching(coll.watch([], { resumeAfter: { _data: 'not-a-token' } }));
     const error = await stream.tryNext().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MongoServerError);
   });
@@ -358,7 +362,7 @@ describe('on a dedicated emulator', () => {
 
   async function dedicated(oplogEvents?: number): Promise<Db> {
     emulator = await startMongoEmulator({ port: 0, ...(oplogEvents ? { oplogEvents } : {}) });
-    own = await new MongoClient(emulator.uri).connect();
+    own = trackMongoClient(await new MongoClient(emulator.uri).connect());
     releases.push(async () => {
       await own.close();
       await emulator.stop();
@@ -375,8 +379,7 @@ describe('on a dedicated emulator', () => {
     await stream.close();
     await coll.insertMany(Array.from({ length: 10 }, (_, k) => ({ _id: k + 1 })));
 
-    const resumed = coll.watch([], { resumeAfter: first!._id });
-    streams.push(resumed);
+    const resumed = watching(coll.watch([], { resumeAfter: first!._id }));
     const error = await resumed.tryNext().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MongoServerError);
     expect(error).toMatchObject({ code: 286, codeName: 'ChangeStreamHistoryLost' });
