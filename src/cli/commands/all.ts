@@ -1,8 +1,24 @@
+import { loadConfig } from '../../config/load-config';
+import { dashboardAccess } from '../../http/dashboard-credentials';
+import { startAllRoles } from '../../roles/start-all-roles';
+import { ExitCodes } from '../cli-context';
 import { defineCommand } from '../command-definition';
-import { notImplemented } from './not-implemented';
+import { runServiceRole } from '../service-runner';
 
 export const allCommand = defineCommand({
   name: 'all',
-  configure: command => command.description('listener + worker + dashboard in one process'),
-  run: (_options, context) => notImplemented('all', context),
+  configure: command =>
+    command.description(
+      'listener + worker + dashboard in one process; /readyz answers 200 once MongoDB and Redis answer and the change stream is open',
+    ),
+  run: async (_options, context) => {
+    const access = dashboardAccess(loadConfig(context.env));
+    if (access.mode === 'refused') {
+      context.stderr.write(`user-sync all: ${access.problem}\n`);
+      return ExitCodes.failure;
+    }
+    return runServiceRole(context, 'all', async (deps, releasers) => {
+      await startAllRoles(deps, releasers);
+    });
+  },
 });

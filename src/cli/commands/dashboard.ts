@@ -1,5 +1,9 @@
+import { loadConfig } from '../../config/load-config';
+import { dashboardAccess } from '../../http/dashboard-credentials';
+import { startProbeServer } from '../../http/start-probe-server';
+import { ExitCodes } from '../cli-context';
 import { defineCommand } from '../command-definition';
-import { notImplemented } from './not-implemented';
+import { runServiceRole } from '../service-runner';
 
 export const dashboardCommand = defineCommand({
   name: 'dashboard',
@@ -7,5 +11,14 @@ export const dashboardCommand = defineCommand({
     command.description(
       'Bull Board at / (API under /api/) for every queue incl. dead-letter, behind credentials; open /healthz, /readyz, /metrics on PORT',
     ),
-  run: (_options, context) => notImplemented('dashboard', context),
+  run: async (_options, context) => {
+    const access = dashboardAccess(loadConfig(context.env));
+    if (access.mode === 'refused') {
+      context.stderr.write(`user-sync dashboard: ${access.problem}\n`);
+      return ExitCodes.failure;
+    }
+    return runServiceRole(context, 'dashboard', async (deps, releasers) => {
+      await startProbeServer({ role: 'dashboard', deps, releasers, dashboard: true });
+    });
+  },
 });

@@ -1,12 +1,15 @@
+import { replayDeadLetters } from '../../operations/replay-dead-letters';
+import { parseSyncQueue } from '../../operations/parse-sync-queue';
+import { plural, summarizeByQueue } from '../../operations/summarize-by-queue';
+import { withQueues } from '../../operations/with-queues';
+import type { SyncQueueName } from '../../queues/queue-names';
+import { ExitCodes } from '../cli-context';
 import { defineCommand } from '../command-definition';
-import type { QueueName } from '../../queues/queue-names';
-import { parseQueueName } from '../option-parsers';
-import { notImplemented } from './not-implemented';
 
 export interface ReplayOptions {
   /** Only entries whose original queue is this one. */
-  queue?: QueueName;
-  /** One dead-letter entry by its job id. */
+  queue?: SyncQueueName;
+  /** One entry: the dead-letter job id (`owner-sync__123`) or the original job id (`123`). */
   id?: string;
   all?: boolean;
 }
@@ -15,9 +18,28 @@ export const replayCommand = defineCommand<ReplayOptions>({
   name: 'replay',
   configure: command =>
     command
-      .description('re-drive dead-letter entries to their original queue')
-      .option('--queue <queue>', 'only entries that came from this queue', parseQueueName)
-      .option('--id <id>', 'only the dead-letter entry with this job id')
+      .description('re-drive dead-letter entries to their original queue (new job, fresh attempts)')
+      .option('--queue <queue>', 'only entries that came from this queue', parseSyncQueue)
+      .option('--id <id>', 'only this entry: its dead-letter job id or the original job id')
       .option('--all', 'every dead-letter entry'),
-  run: (_options, context) => notImplemented('replay', context),
+  run: async (options, context) => {
+    if (!options.all && options.queue === undefined && options.id === undefined) {
+      context.stderr.write('user-sync replay: choose what to replay: --all, --queue <queue> or --id <id>\n');
+      return ExitCodes.usage;
+    }
+    const report = await withQueues(context.env, 'replay', queues => replayDeadLetters(options, { queues }));
+    const summary = summarizeByQueue(report.replayed);
+    context.stdout.write(
+      `replayed ${plural(report.replayed.length, 'entry', 'entries')}${summary ? `: ${summary}` : ''}\n`,
+    );
+    for (const item of report.replayed) {
+      context.stdout.write(`  ${item.deadLetterId} -> ${item.queue} job ${item.newJobId}\n`);
+    }
+    for (const item of report.skipped)
+      context.stdout.write(`  skipped ${item.deadLetterId}: ${item.reason}\n`);
+    if (options.id !== undefined && report.replayed.length + report.skipped.length === 0) {
+      context.stdout.write(`  no dead-letter entry has the id ${options.id} (already replayed?)\n`);
+    }
+    return ExitCodes.ok;
+  },
 });

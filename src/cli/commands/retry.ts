@@ -1,18 +1,31 @@
+import { parseSyncQueue } from '../../operations/parse-sync-queue';
+import { retryFailed } from '../../operations/retry-failed';
+import { plural, summarizeByQueue } from '../../operations/summarize-by-queue';
+import { withQueues } from '../../operations/with-queues';
+import type { SyncQueueName } from '../../queues/queue-names';
+import { ExitCodes } from '../cli-context';
 import { defineCommand } from '../command-definition';
-import type { QueueName } from '../../queues/queue-names';
-import { parseQueueName } from '../option-parsers';
-import { notImplemented } from './not-implemented';
 
 export interface RetryOptions {
   /** Only this queue's failed jobs; every sync queue when omitted. */
-  queue?: QueueName;
+  queue?: SyncQueueName;
 }
 
 export const retryCommand = defineCommand<RetryOptions>({
   name: 'retry',
   configure: command =>
     command
-      .description('retry failed jobs in place')
-      .option('--queue <queue>', 'only this queue (default: every sync queue)', parseQueueName),
-  run: (_options, context) => notImplemented('retry', context),
+      .description('retry failed jobs in place (same job, attempts reset); removes their dead-letter copies')
+      .option('--queue <queue>', 'only this queue (default: every sync queue)', parseSyncQueue),
+  run: async (options, context) => {
+    const report = await withQueues(context.env, 'retry', queues => retryFailed(options, { queues }));
+    const summary = summarizeByQueue(report.retried);
+    context.stdout.write(
+      `retried ${plural(report.retried.length, 'failed job')}${summary ? `: ${summary}` : ''}\n`,
+    );
+    for (const item of report.skipped) {
+      context.stdout.write(`  skipped ${item.queue} job ${item.jobId}: ${item.reason}\n`);
+    }
+    return ExitCodes.ok;
+  },
 });

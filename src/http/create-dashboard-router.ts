@@ -1,0 +1,35 @@
+/**
+ * Bull Board for every queue, dead-letter included (SPEC §3), as an express router to mount at
+ * `DASHBOARD_BASE_PATH`. Read-only mode (DASHBOARD_READ_ONLY) hides retry, promote, clean and delete.
+ */
+import { createBullBoard } from '@bull-board/api';
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import { ExpressAdapter } from '@bull-board/express';
+import type { Queue } from 'bullmq';
+import type { RequestHandler } from 'express';
+import { ALL_QUEUES, type QueueName } from '../queues/queue-names';
+import { DASHBOARD_BASE_PATH } from '../routes';
+
+type BoardServerAdapter = Parameters<typeof createBullBoard>[0]['serverAdapter'];
+
+export interface DashboardRouterOptions {
+  queues: { get(name: QueueName): Queue };
+  readOnly: boolean;
+  /** @defaultValue every queue, dead-letter included */
+  queueNames?: readonly QueueName[];
+}
+
+export function createDashboardRouter(options: DashboardRouterOptions): RequestHandler {
+  const serverAdapter = new ExpressAdapter();
+  serverAdapter.setBasePath(DASHBOARD_BASE_PATH);
+  createBullBoard({
+    queues: (options.queueNames ?? ALL_QUEUES).map(
+      name => new BullMQAdapter(options.queues.get(name), { readOnlyMode: options.readOnly }),
+    ),
+    // @bull-board/express 9.10.1 pins its own copy of @bull-board/api 9.10.1 next to our 9.10.2: the same
+    // adapter contract, but TypeScript sees two unrelated declarations of it.
+    serverAdapter: serverAdapter as unknown as BoardServerAdapter,
+    options: { uiConfig: { boardTitle: 'user-sync' } },
+  });
+  return serverAdapter.getRouter() as RequestHandler;
+}

@@ -1,0 +1,36 @@
+/**
+ * `all` (and `dev`): listener, worker and dashboard in one process, sharing one MongoDB pool and one
+ * Redis connection. Released in reverse: the HTTP server stops first (/readyz turns 503), then the
+ * listener flushes its checkpoint, then workers finish their active jobs, then connections close.
+ */
+import type { ChangeListener } from '../listener/change-listener';
+import type { Releasers } from '../lifecycle/releasers';
+import { startProbeServer, type ProbeServer } from '../http/start-probe-server';
+import type { SyncWorkerPool } from '../worker/sync-worker-pool';
+import type { ServiceDependencies } from './service-dependencies';
+import { startListenerRole } from './start-listener-role';
+import { startWorkerRole } from './start-worker-role';
+
+export interface AllRoles {
+  pool: SyncWorkerPool;
+  listener: ChangeListener;
+  server: ProbeServer;
+}
+
+export async function startAllRoles(
+  deps: ServiceDependencies,
+  releasers: Releasers,
+  role = 'all',
+): Promise<AllRoles> {
+  const pool = await startWorkerRole(deps, releasers);
+  const listener = startListenerRole(deps, releasers);
+  const server = await startProbeServer({
+    role,
+    deps,
+    releasers,
+    workers: pool.workers,
+    listener,
+    dashboard: true,
+  });
+  return { pool, listener, server };
+}
