@@ -8,6 +8,9 @@ import type { MongoEmulator } from '../../../src/dev/mongo-emulator';
 import { assertNothingLeaked, trackResource } from '../../support/leak-guard';
 import { RawClient, opMsg } from './raw-client';
 
+// A project-level testTimeout is not honoured by jest (it is a global option): set it here.
+jest.setTimeout(30_000);
+
 let server: MongoEmulator;
 const unhandled: unknown[] = [];
 const onUnhandled = (reason: unknown) => unhandled.push(reason);

@@ -4,10 +4,17 @@
  */
 import { Long, MongoClient, MongoServerError } from 'mongodb';
 import type { Db, Document } from 'mongodb';
+import { Writable } from 'node:stream';
 import mongoose from 'mongoose';
+import pino from 'pino';
 import { acquireTestMongo } from '../../support/mongo';
 import type { TestMongo } from '../../support/mongo';
+import { startMongoEmulator } from '../../../src/dev/mongo-emulator';
+import { RawClient, opMsg } from './raw-client';
 import { assertNothingLeaked, trackChangeStream, trackMongooseConnection } from '../../support/leak-guard';
+
+// A project-level testTimeout is not honoured by jest (it is a global option): set it here.
+jest.setTimeout(30_000);
 
 /** Test documents use plain ids and any fields. */
 type Row = { _id?: string | number } & Document;
@@ -350,5 +357,45 @@ describe('sessions and transactions', () => {
     } finally {
       await connection.close();
     }
+  });
+});
+
+describe('emulator logging and lifecycle', () => {
+  it('logs every command with name, db and duration when verbose, nothing otherwise', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(JSON.parse(chunk.toString()));
+        done();
+      },
+    });
+    const logger = pino({ level: 'info' }, sink);
+    for (const verbose of [false, true]) {
+      lines.length = 0;
+      const server = await startMongoEmulator({ port: 0, verbose, logger });
+      const local = await new MongoClient(server.uri).connect();
+      try {
+        await local.db('logged').command({ ping: 1 });
+      } finally {
+        await local.close();
+        await server.stop();
+      }
+      const ping = lines.find(line => line.command === 'ping');
+      if (verbose) expect(ping).toMatchObject({ db: 'logged', durationMs: expect.any(Number), ok: 1 });
+      else expect(lines).toEqual([]);
+    }
+  });
+
+  it('stop() is idempotent and ends streams and waiting commands', async () => {
+    const server = await startMongoEmulator({ port: 0 });
+    const raw = await RawClient.connect(server.host, server.port);
+    raw.send(opMsg({ hello: 1, $db: 'admin' }));
+    const { topologyVersion } = (await raw.read()).doc;
+    raw.send(opMsg({ hello: 1, topologyVersion, maxAwaitTimeMS: 60_000, $db: 'admin' }));
+    const stopping = server.stop();
+    expect(server.stop()).toBe(stopping);
+    await stopping;
+    await raw.closed;
+    await expect(RawClient.connect(server.host, server.port)).rejects.toThrow();
   });
 });

@@ -7,6 +7,9 @@ import type { Db, Document } from 'mongodb';
 import { acquireTestMongo } from '../../support/mongo';
 import type { TestMongo } from '../../support/mongo';
 
+// A project-level testTimeout is not honoured by jest (it is a global option): set it here.
+jest.setTimeout(30_000);
+
 /** Test documents use plain ids and any fields. */
 type Row = { _id?: string | number } & Document;
 

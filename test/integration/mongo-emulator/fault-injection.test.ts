@@ -17,6 +17,9 @@ import {
 } from '../../support/leak-guard';
 import { startMongoEmulator } from '../../../src/dev/mongo-emulator';
 
+// A project-level testTimeout is not honoured by jest (it is a global option): set it here.
+jest.setTimeout(30_000);
+
 /** Test documents use plain ids and any fields. */
 type Row = { _id?: string | number } & Document;
 

@@ -11,6 +11,9 @@ import { startMongoEmulator } from '../../../src/dev/mongo-emulator';
 import { assertNothingLeaked, trackMongoClient, trackResource } from '../../support/leak-guard';
 import { RawClient, hostPort, opMsg } from './raw-client';
 
+// A project-level testTimeout is not honoured by jest (it is a global option): set it here.
+jest.setTimeout(30_000);
+
 /** Test documents use plain ids and any fields. */
 type Row = { _id?: string | number } & Document;
 

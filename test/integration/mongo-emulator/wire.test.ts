@@ -11,6 +11,9 @@ import type { TestMongo } from '../../support/mongo';
 import { crc32c } from '../../../src/dev/mongo-emulator/wire/crc32c';
 import { RawClient, hostPort, opMsg, opQuery } from './raw-client';
 
+// A project-level testTimeout is not honoured by jest (it is a global option): set it here.
+jest.setTimeout(30_000);
+
 /** Test documents use plain ids and any fields. */
 type Row = { _id?: string | number } & Document;
 
