@@ -1,11 +1,21 @@
+import { runDev } from '../../dev/run-dev';
 import { defineCommand } from '../command-definition';
-import { notImplemented } from './not-implemented';
+import { parsePositiveInt } from '../option-parsers';
 
-export const devCommand = defineCommand({
+export interface DevCommandOptions {
+  simulate?: boolean;
+  simulateEvery: number;
+}
+
+export const devCommand = defineCommand<DevCommandOptions>({
   name: 'dev',
   configure: command =>
-    command.description(
-      '`all` on embedded defaults: MONGO_URL or the embedded emulator, REDIS_URL or a redis-server it starts; loads sample data, prints the dashboard URL and credentials',
-    ),
-  run: (_options, context) => notImplemented('dev', context),
+    command
+      .description(
+        '`all` on embedded defaults: MONGO_URL or the embedded emulator, REDIS_URL or a redis-server it starts; loads sample data, prints the dashboard URL and credentials',
+      )
+      .option('--simulate', 'keep changing sample users, so jobs flow')
+      .option('--simulate-every <ms>', 'interval between simulated changes', parsePositiveInt, 3000),
+  run: (options, context) =>
+    runDev({ simulate: options.simulate ?? false, simulateEveryMs: options.simulateEvery }, context),
 });

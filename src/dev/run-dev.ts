@@ -1,0 +1,122 @@
+/**
+ * `user-sync dev`: the whole service on one machine with nothing to configure. MongoDB is MONGO_URL or
+ * the embedded emulator, Redis is REDIS_URL or a redis-server started for the run; sample data is loaded,
+ * listener, worker and dashboard run in this process, and the dashboard URL and credentials are printed.
+ * Everything started here is released on Ctrl-C, the servers last.
+ */
+import { randomBytes } from 'node:crypto';
+import pino from 'pino';
+import type { RawEnv } from '../config/env-schema';
+import { loadConfig } from '../config/load-config';
+import { handleShutdownSignals } from '../lifecycle/handle-shutdown-signals';
+import { Releasers } from '../lifecycle/releasers';
+import { createLogger, type Logger } from '../logging/create-logger';
+import { scrubUrlCredentials } from '../logging/scrub-url-credentials';
+import { openServiceDependencies } from '../roles/service-dependencies';
+import { startAllRoles } from '../roles/start-all-roles';
+import type { CliContext } from '../cli/cli-context';
+import { devBanner } from './dev-banner';
+import { loadSampleData, sampleStaffIds } from './sample-data';
+import { simulateChanges } from './simulate-changes';
+import { startRedisServer } from './start-redis-server';
+
+export interface DevOptions {
+  /** Keep changing sample users. */
+  simulate: boolean;
+  simulateEveryMs: number;
+}
+
+/** The database `dev` uses on the embedded emulator. */
+export const DEV_DATABASE = 'user-sync';
+export const DEV_DASHBOARD_USER = 'admin';
+
+/** Resolves only when startup fails (with 1); afterwards the shutdown handler ends the process. */
+export async function runDev(options: DevOptions, context: CliContext): Promise<number> {
+  const given = loadConfig(context.env);
+  const logger = createLogger({
+    ...given,
+    logPretty: set(context.env.LOG_PRETTY) ? given.logPretty : true,
+    // stdout carries the banner; logs go to stderr.
+    destination: pino.destination({ dest: 2, sync: true }),
+  }).child({ role: 'dev' });
+  const releasers = new Releasers(logger);
+  handleShutdownSignals({ releasers, logger, timeoutMs: given.shutdownTimeoutMs });
+  try {
+    const mongo = await devMongo(context.env, releasers, logger);
+    const redis = await devRedis(context.env, releasers);
+    const credentials = given.dashboard.authDisabled
+      ? undefined
+      : {
+          user: given.dashboard.user ?? DEV_DASHBOARD_USER,
+          password: given.dashboard.password ?? randomBytes(12).toString('base64url'),
+        };
+    const env: RawEnv = {
+      ...context.env,
+      MONGO_URL: mongo.url,
+      REDIS_URL: redis.url,
+      // Only this machine can reach a dev dashboard unless HOST says otherwise.
+      HOST: set(context.env.HOST) ? context.env.HOST : '127.0.0.1',
+      ...(credentials ? { DASHBOARD_USER: credentials.user, DASHBOARD_PASSWORD: credentials.password } : {}),
+    };
+    const config = loadConfig(env);
+    const deps = await openServiceDependencies(config, logger, releasers, 'dev');
+    const sample = await loadSampleData(deps.collections);
+    const { server } = await startAllRoles(deps, releasers, 'dev');
+    if (options.simulate) {
+      const simulation = simulateChanges({
+        users: deps.collections.users,
+        userIds: sampleStaffIds(),
+        intervalMs: options.simulateEveryMs,
+        logger,
+      });
+      releasers.add('simulation', () => simulation.stop());
+    }
+    context.stdout.write(
+      devBanner({
+        dashboardUrl: server.url,
+        credentials,
+        mongo: { url: scrubUrlCredentials(mongo.url), source: mongo.source },
+        redis: { url: scrubUrlCredentials(redis.url), source: redis.source },
+        sample,
+        simulateEveryMs: options.simulate ? options.simulateEveryMs : undefined,
+      }),
+    );
+  } catch (error) {
+    context.stderr.write(`user-sync dev: ${error instanceof Error ? error.message : String(error)}\n`);
+    logger.debug({ err: error }, 'dev failed to start');
+    await releasers.release().catch(() => undefined);
+    return 1;
+  }
+  return new Promise<number>(() => {});
+}
+
+async function devMongo(env: RawEnv, releasers: Releasers, logger: Logger) {
+  if (set(env.MONGO_URL)) return { url: env.MONGO_URL as string, source: 'MONGO_URL' };
+  // Imported here only: no production command ever loads the emulator.
+  const { startMongoEmulator } = await import('./mongo-emulator');
+  const emulator = await startMongoEmulator({
+    port: 0,
+    logger: logger.child({ component: 'mongo-emulator' }),
+  });
+  releasers.add('mongo-emulator', () => emulator.stop());
+  return { url: withDatabase(emulator.uri, DEV_DATABASE), source: 'embedded emulator' };
+}
+
+async function devRedis(env: RawEnv, releasers: Releasers) {
+  if (set(env.REDIS_URL)) return { url: env.REDIS_URL as string, source: 'REDIS_URL' };
+  const redis = await startRedisServer();
+  releasers.add('redis-server', () => redis.stop());
+  return { url: redis.url, source: 'redis-server started for this run' };
+}
+
+/** `mongodb://h:p/?replicaSet=rs0` -> `mongodb://h:p/<database>?replicaSet=rs0` */
+export function withDatabase(uri: string, database: string): string {
+  const match = /^(mongodb(?:\+srv)?:\/\/[^/?]+)(?:\/[^?]*)?(\?.*)?$/.exec(uri);
+  if (match === null) throw new Error(`not a MongoDB connection string: ${uri}`);
+  return `${match[1]}/${encodeURIComponent(database)}${match[2] ?? ''}`;
+}
+
+/** Config treats empty variables as unset; so does dev. */
+function set(value: string | undefined): value is string {
+  return value !== undefined && value.trim() !== '';
+}
