@@ -15,6 +15,7 @@ import type { Engine } from './engine/engine-api';
 import { MongoCommandError } from './types';
 import type { RequestHandler } from './wire/wire-request';
 import { ClientConnection } from './wire/client-connection';
+import { WireError } from './wire/wire-error';
 
 export interface EmulatorServerOptions {
   handler: RequestHandler;
@@ -74,7 +75,16 @@ export class EmulatorServer {
       socket,
       handler: this.options.handler,
       logger: this.options.logger,
-      badRequestReply: error => errorReply(new MongoCommandError(22, 'InvalidBSON', error.message)),
+      errorReply: error =>
+        errorReply(
+          error instanceof WireError
+            ? new MongoCommandError(22, 'InvalidBSON', error.message)
+            : new MongoCommandError(
+                10334,
+                'BSONObjectTooLarge',
+                `reply could not be encoded: ${error.message}`,
+              ),
+        ),
       onClose: closed => this.connections.delete(closed),
     });
     this.connections.add(connection);

@@ -13,13 +13,19 @@ export interface OpenCursor {
   readonly tailable: boolean;
   /** A getMore is running on it; a second one at the same time is refused like mongod does. */
   busy: boolean;
+  /** Date.now() of its last use, for the idle timeout. */
+  lastUsed: number;
 }
+
+/** mongod's cursorTimeoutMillis: a cursor nobody touched for this long is reaped. */
+const IDLE_TIMEOUT_MS = 10 * 60 * 1000;
 
 export class CursorRegistry {
   private readonly cursors = new Map<bigint, OpenCursor>();
 
   register(cursor: ServerCursor, tailable: boolean): OpenCursor {
-    const entry: OpenCursor = { id: this.newId(), cursor, tailable, busy: false };
+    this.reapIdle();
+    const entry: OpenCursor = { id: this.newId(), cursor, tailable, busy: false, lastUsed: Date.now() };
     this.cursors.set(entry.id, entry);
     return entry;
   }
@@ -36,7 +42,14 @@ export class CursorRegistry {
     const entry = this.get(id);
     if (entry.busy) throw new MongoCommandError(292, 'CursorInUse', `cursor id ${id} is already in use`);
     entry.busy = true;
+    entry.lastUsed = Date.now();
     return entry;
+  }
+
+  /** Ends a getMore's hold on the cursor. */
+  release(entry: OpenCursor): void {
+    entry.busy = false;
+    entry.lastUsed = Date.now();
   }
 
   isTailable(id: bigint): boolean {
@@ -58,6 +71,17 @@ export class CursorRegistry {
 
   get size(): number {
     return this.cursors.size;
+  }
+
+  /**
+   * Reaped when a cursor is opened rather than by a timer: an idle server then holds no timers that
+   * would keep a test process alive, and a busy one sweeps often enough.
+   */
+  private reapIdle(): void {
+    const cutoff = Date.now() - IDLE_TIMEOUT_MS;
+    for (const entry of this.cursors.values()) {
+      if (!entry.busy && entry.lastUsed < cutoff) this.kill(entry.id);
+    }
   }
 
   /** Random positive int64s, so ids are not guessable and never repeat after a restart in practice. */

@@ -33,7 +33,7 @@ async function getMore(ctx: CommandContext): Promise<Document> {
       ok: 1,
     };
   } finally {
-    entry.busy = false;
+    cursors.release(entry);
   }
 }
 

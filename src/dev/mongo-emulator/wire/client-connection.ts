@@ -26,8 +26,11 @@ export interface ClientConnectionOptions {
   socket: Socket;
   handler: RequestHandler;
   logger: Logger;
-  /** Answer for a well-framed message whose body could not be decoded. */
-  badRequestReply: (error: WireError) => Document;
+  /**
+   * The error reply for a well-framed message whose body could not be decoded (a WireError), or for a
+   * reply that could not be encoded.
+   */
+  errorReply: (error: Error) => Document;
   onClose: (connection: ClientConnection) => void;
 }
 
@@ -80,6 +83,7 @@ export class ClientConnection implements ConnectionInfo {
   private async process(frame: Buffer): Promise<void> {
     if (this.closed.aborted) return;
     const header = readHeader(frame);
+    const legacy = header.opCode === OpCode.Query;
     let request: WireRequest;
     try {
       request = decodeRequest(frame, header);
@@ -88,12 +92,7 @@ export class ClientConnection implements ConnectionInfo {
         this.destroy();
         return;
       }
-      const reply = this.options.badRequestReply(error);
-      this.send(
-        header.opCode === OpCode.Query
-          ? encodeOpReply(newRequestId(), header.requestId, reply)
-          : encodeOpMsg(newRequestId(), header.requestId, reply),
-      );
+      this.reply(legacy, header.requestId, this.options.errorReply(error));
       return;
     }
     try {
@@ -103,16 +102,12 @@ export class ClientConnection implements ConnectionInfo {
         return;
       }
       if (request.moreToCome) return;
-      if (request.opCode === OpCode.Query) {
-        this.send(encodeOpReply(newRequestId(), request.requestId, outcome.reply));
-        return;
-      }
-      if (outcome.next && request.exhaustAllowed) {
+      if (outcome.next && request.exhaustAllowed && !legacy) {
         // Runs beside the queue: a client in exhaust mode sends nothing more on this socket.
         void this.stream(request.requestId, outcome.reply, outcome.next);
         return;
       }
-      this.send(encodeOpMsg(newRequestId(), request.requestId, outcome.reply));
+      this.reply(legacy, request.requestId, outcome.reply);
     } catch (error) {
       this.options.logger.error(
         { err: error, connectionId: this.id },
@@ -120,6 +115,21 @@ export class ClientConnection implements ConnectionInfo {
       );
       this.destroy();
     }
+  }
+
+  /** Sends `doc`, or an error reply when it cannot be encoded (too large, unserializable). */
+  private reply(legacy: boolean, responseTo: number, doc: Document): void {
+    const encode = (body: Document) =>
+      legacy
+        ? encodeOpReply(newRequestId(), responseTo, body)
+        : encodeOpMsg(newRequestId(), responseTo, body);
+    let message: Buffer;
+    try {
+      message = encode(doc);
+    } catch (error) {
+      message = encode(this.options.errorReply(error as Error));
+    }
+    this.send(message);
   }
 
   /** Exhaust: each reply answers the previous one (responseTo chains) and announces the next. */
