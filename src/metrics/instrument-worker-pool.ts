@@ -96,8 +96,10 @@ export function instrumentWorkerPool(workers: readonly InstrumentedWorker[], reg
   });
 
   function observeDuration(job: Job, queue: string, outcome: 'completed' | 'failed'): void {
-    if (job.processedOn === undefined || job.finishedOn === undefined) return;
-    duration.observe({ queue, outcome }, Math.max(0, job.finishedOn - job.processedOn) / 1000);
+    if (job.processedOn === undefined) return;
+    // A failed attempt that will be retried has no finishedOn: the event fires as it ends.
+    const endedAt = job.finishedOn ?? Date.now();
+    duration.observe({ queue, outcome }, Math.max(0, endedAt - job.processedOn) / 1000);
   }
 
   return () => {
