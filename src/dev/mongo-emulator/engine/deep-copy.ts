@@ -4,7 +4,6 @@
  * Timestamp) are shared, which keeps copies cheap without letting a caller reach stored state.
  */
 import { Binary } from 'bson';
-import { bsonTypeOf } from './bson-types';
 
 export function deepCopy<T>(value: T): T {
   return copyValue(value) as T;
@@ -12,19 +11,26 @@ export function deepCopy<T>(value: T): T {
 
 function copyValue(v: unknown): unknown {
   if (v === null || typeof v !== 'object') return v;
-  if (Array.isArray(v)) return v.map(copyValue);
-  if (v instanceof Date) return new Date(v.getTime());
-  if (v instanceof Uint8Array) return Uint8Array.from(v);
-  const type = bsonTypeOf(v);
-  if (type === 'object' && (v as { _bsontype?: unknown })._bsontype === undefined) {
+  if (Array.isArray(v)) {
+    const out = new Array<unknown>(v.length);
+    for (let i = 0; i < v.length; i++) out[i] = copyValue(v[i]);
+    return out;
+  }
+  const proto: unknown = Object.getPrototypeOf(v);
+  // A plain object from another realm (jest's vm context) has a prototype whose prototype is null.
+  const plain = proto === Object.prototype || proto === null || (Object.getPrototypeOf(proto) === null && !('_bsontype' in v));
+  if (plain) {
     const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) {
+    for (const k of Object.keys(v)) {
+      const x = copyValue((v as Record<string, unknown>)[k]);
       // A stored `__proto__` field must stay a field, not become the copy's prototype.
-      if (k === '__proto__') Object.defineProperty(out, k, { value: copyValue(x), enumerable: true, writable: true, configurable: true });
-      else out[k] = copyValue(x);
+      if (k === '__proto__') Object.defineProperty(out, k, { value: x, enumerable: true, writable: true, configurable: true });
+      else out[k] = x;
     }
     return out;
   }
-  if (type === 'binData' && v instanceof Binary) return new Binary(Uint8Array.from(v.value()), v.sub_type);
+  if (v instanceof Date) return new Date(v.getTime());
+  if (v instanceof Uint8Array) return Uint8Array.from(v);
+  if (v instanceof Binary) return new Binary(Uint8Array.from(v.value()), v.sub_type);
   return v;
 }

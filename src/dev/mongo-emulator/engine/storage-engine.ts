@@ -221,6 +221,15 @@ export class StorageEngine implements Engine {
     return view ? distinctValues(view, key, query) : [];
   }
 
+  /**
+   * Not part of Engine: counters for tests and diagnostics. `docsExamined` is cumulative, like
+   * MongoDB's totalDocsExamined summed over the collection's operations.
+   */
+  collectionStats(db: string, coll: string): { documents: number; indexes: number; docsExamined: number } | null {
+    const c = this.catalog.get(db, coll);
+    return c ? { documents: c.docs.size, indexes: c.indexes.size + 1, docsExamined: c.docsExamined } : null;
+  }
+
   preAndPostImagesEnabled(db: string, coll: string): boolean {
     return this.catalog.get(db, coll)?.preAndPostImages ?? false;
   }

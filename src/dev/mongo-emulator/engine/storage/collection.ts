@@ -27,6 +27,8 @@ export class Collection {
   readonly docs = new Map<string, StoredEntry>();
   readonly indexes = new Map<string, SecondaryIndex>();
   private seq = 0;
+  /** Candidates handed to matchers so far: what tests check to prove a lookup used an index. */
+  docsExamined = 0;
 
   constructor(
     readonly ns: Namespace,
@@ -48,9 +50,15 @@ export class Collection {
   /** Candidate entries for `filter` in natural order (all entries when no index applies). */
   candidates(filter: Document | undefined): StoredEntry[] {
     const ids = planCandidates(filter, { hasId: (k) => this.docs.has(k), indexes: () => this.indexes.values() });
-    if (ids === null) return [...this.docs.values()];
-    const entries = ids.map((id) => this.docs.get(id)).filter((e): e is StoredEntry => e !== undefined);
-    return entries.sort((a, b) => a.seq - b.seq);
+    const entries =
+      ids === null
+        ? [...this.docs.values()]
+        : ids
+            .map((id) => this.docs.get(id))
+            .filter((e): e is StoredEntry => e !== undefined)
+            .sort((a, b) => a.seq - b.seq);
+    this.docsExamined += entries.length;
+    return entries;
   }
 
   /**
