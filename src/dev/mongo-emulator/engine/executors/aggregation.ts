@@ -12,7 +12,7 @@ import { indexKey } from '../index-key';
 import { fromMingo, toMingo } from '../mingo-values';
 import type { CollectionView } from '../storage/collection-view';
 import type { CollectionResolver } from './aggregation-stages';
-import { createStageContext } from './aggregation-stages';
+import { createStageContext, rewritePipeline } from './aggregation-stages';
 import { matchEntries } from './read-queries';
 
 const UNSUPPORTED = new Set(['$out', '$merge', '$changeStream', '$currentOp', '$collStats', '$indexStats', '$listSessions', '$planCacheStats', '$search']);
@@ -43,7 +43,11 @@ export function runAggregation(view: CollectionView | null, pipeline: Document[]
   const originals = new Map<string, Document>();
   for (const doc of source) originals.set(indexKey(doc._id), doc);
   try {
-    const aggregator = new Aggregator(toMingo(stages) as Document[], { context: createStageContext(resolve), scriptEnabled: false });
+    const aggregator = new Aggregator(rewritePipeline(toMingo(stages) as Document[]), {
+      context: createStageContext(resolve),
+      scriptEnabled: false,
+      collectionResolver: resolve,
+    });
     const out = aggregator.run(source.map((d) => toMingo(d) as Document));
     return out.map((doc) => {
       const original = '_id' in doc ? originals.get(indexKey(doc._id)) : undefined;

@@ -11,6 +11,7 @@ import { asCommandError, badValue, errorOf, ExtraErrorCodes } from '../engine-er
 import { getExact, setField, splitPath } from '../field-path';
 import { fromMingo, toMingo } from '../mingo-values';
 import { compileFilter } from './query-matcher';
+import type { MatchDetails } from './query-matcher';
 
 type Tree = { [field: string]: Tree | true };
 
@@ -165,13 +166,14 @@ function sliceSpecial(path: string, arg: unknown): Special {
 
 function elemMatchSpecial(path: string, query: Document): Special {
   if (!isPlainObject(query)) throw badValue('elemMatch: Invalid argument, object required.');
-  const matcher = compileFilter(query);
+  // The query $elemMatch reports which element matched, in both its value and its document form.
+  const matcher = compileFilter({ v: { $elemMatch: query } });
   return {
     parts: splitPath(path),
     apply(value) {
       if (!Array.isArray(value)) return undefined;
-      const hit = value.find((e) => isPlainObject(e) && matcher(e));
-      return hit === undefined ? undefined : [hit];
+      const details: MatchDetails = {};
+      return matcher({ v: value }, details) && details.position !== undefined ? [value[details.position]] : undefined;
     },
   };
 }
