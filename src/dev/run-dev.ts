@@ -61,7 +61,10 @@ export async function runDev(options: DevOptions, context: CliContext): Promise<
     const config = loadConfig(env);
     const deps = await openServiceDependencies(config, logger, releasers, 'dev');
     const sample = await loadSampleData(deps.collections);
-    const { server } = await startAllRoles(deps, releasers, 'dev');
+    const { server, listener } = await startAllRoles(deps, releasers, 'dev');
+    // The listener starts from "now" (a fresh Redis has no checkpoint): a change made before its stream
+    // is open would never be seen, so nothing is simulated, or announced, before that.
+    await waitForStream(listener.stats);
     if (options.simulate) {
       const simulation = simulateChanges({
         users: deps.collections.users,
@@ -107,6 +110,14 @@ async function devRedis(env: RawEnv, releasers: Releasers) {
   const redis = await startRedisServer();
   releasers.add('redis-server', () => redis.stop());
   return { url: redis.url, source: 'redis-server started for this run' };
+}
+
+async function waitForStream(stats: { streamOpen: boolean }, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!stats.streamOpen) {
+    if (Date.now() > deadline) throw new Error(`the change stream did not open within ${timeoutMs} ms`);
+    await new Promise(resolve => setTimeout(resolve, 50));
+  }
 }
 
 /** `mongodb://h:p/?replicaSet=rs0` -> `mongodb://h:p/<database>?replicaSet=rs0` */

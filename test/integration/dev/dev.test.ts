@@ -1,0 +1,118 @@
+import { createConnection } from 'node:net';
+import { MongoClient, type Document } from 'mongodb';
+import { assertNothingLeaked, trackMongoClient } from '../../support/leak-guard';
+import { spawnCli } from '../../support/cli-process';
+import { waitUntil } from '../../support/wait-until';
+
+const basic = (user: string, password: string) =>
+  `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+
+const metaOf = (user: Document) => ({
+  id: user._id,
+  name: user.name,
+  email: user.email,
+  phone: user.phone ?? '',
+  image: user.image ?? null,
+});
+
+/**
+ * `user-sync dev` with nothing configured, as a newcomer runs it: the embedded MongoDB emulator, a
+ * redis-server of its own, sample data, printed credentials, and simulated changes flowing to the copies.
+ */
+describe('user-sync dev', () => {
+  afterAll(() => assertNothingLeaked());
+
+  it('starts on embedded defaults, serves the dashboard with the printed credentials, and syncs simulated changes', async () => {
+    const dev = spawnCli(['dev', '--simulate', '--simulate-every', '400'], { PORT: '0', LOG_LEVEL: 'warn' });
+    let client: MongoClient | undefined;
+    try {
+      await dev.waitFor(/Ctrl-C stops everything/);
+      const banner = dev.stdout();
+      const url = /dashboard\s+(http:\/\/\S+?)\/?\n/.exec(banner)?.[1];
+      const user = /user\s+(\S+)/.exec(banner)?.[1];
+      const password = /password\s+(\S+)/.exec(banner)?.[1];
+      const mongoUrl = /MongoDB\s+(mongodb:\/\/\S+)\s+\(embedded emulator\)/.exec(banner)?.[1];
+      const redisUrl = /Redis\s+(redis:\/\/\S+)\s+\(redis-server started for this run\)/.exec(banner)?.[1];
+      expect({ url, user, password, mongoUrl, redisUrl }).toEqual({
+        url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
+        user: 'admin',
+        password: expect.stringMatching(/^[A-Za-z0-9_-]{16}$/),
+        mongoUrl: expect.stringMatching(/^mongodb:\/\/127\.0\.0\.1:\d+\/user-sync\?replicaSet=rs0$/),
+        redisUrl: expect.stringMatching(/^redis:\/\/127\.0\.0\.1:\d+$/),
+      });
+      expect(banner).toMatch(/sample data 4 accounts, 7 users, 6 contacts, 9 orders, 18 tasks/);
+
+      expect((await fetch(`${url}/`)).status).toBe(401);
+      const page = await fetch(`${url}/`, { headers: { authorization: basic(user!, password!) } });
+      expect(page.status).toBe(200);
+      expect(await page.text()).toMatch(/<title>user-sync<\/title>/);
+      // dev announces itself once the change stream is open.
+      expect((await fetch(`${url}/readyz`)).status).toBe(200);
+
+      client = trackMongoClient(await MongoClient.connect(mongoUrl!), 'dev test');
+      const db = client.db('user-sync');
+      const initial = new Map(
+        (await db.collection('_store.orders').find().toArray()).map(order => [String(order._id), order]),
+      );
+      expect(initial.size).toBe(9);
+
+      // A simulated change reached an order: its manager copy differs from the sample and matches the
+      // manager as the database has them now.
+      const changed = await waitUntil(
+        'a simulated change to reach an order',
+        async () => {
+          for (const order of await db.collection('_store.orders').find().toArray()) {
+            const copy = order.metadata.dashclicks_team.manager;
+            const before = initial.get(String(order._id))?.metadata.dashclicks_team.manager;
+            if (JSON.stringify(copy) === JSON.stringify(before)) continue;
+            const manager = await db.collection('_users').findOne({ _id: order.manager });
+            if (manager !== null && JSON.stringify(copy) === JSON.stringify(metaOf(manager)))
+              return { order, manager };
+          }
+          return undefined;
+        },
+        { timeoutMs: 30_000, everyMs: 100 },
+      );
+      expect(changed.manager.name).toMatch(/\(v\d+\)$/);
+      // And it cascaded: some task's responsible list carries a simulated name. (The pattern is a string:
+      // a RegExp made in jest's sandbox does not serialize as BSON.)
+      await waitUntil(
+        'a simulated change to reach a task',
+        async () =>
+          (await db
+            .collection('projects.tasks')
+            .countDocuments({ 'order_metadata.responsible.name': { $regex: '\\(v\\d+\\)$' } })) > 0,
+        { timeoutMs: 30_000 },
+      );
+      await client.close();
+      client = undefined;
+
+      expect(await dev.stop()).toEqual({ code: 0, signal: null });
+      // It stopped what it started.
+      expect(await accepts(redisUrl!)).toBe(false);
+      expect(await accepts(mongoUrl!)).toBe(false);
+    } finally {
+      await client?.close();
+      await dev.stop();
+    }
+  });
+
+  it('names what to install when there is no redis-server and no REDIS_URL', async () => {
+    const dev = spawnCli(['dev'], { PORT: '0', PATH: '/nonexistent', LOG_LEVEL: 'silent' });
+    expect(await dev.exited).toEqual({ code: 1, signal: null });
+    expect(dev.stderr()).toMatch(/no redis-server on PATH.*apt-get install -y redis-server/s);
+  });
+});
+
+/** Whether anything still listens at the URL's host:port. */
+function accepts(url: string): Promise<boolean> {
+  const { hostname, port } = new URL(url.replace(/^mongodb:/, 'http:').replace(/^redis:/, 'http:'));
+  return new Promise(resolve => {
+    const socket = createConnection({ host: hostname, port: Number(port) });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
