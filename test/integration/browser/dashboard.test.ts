@@ -1,0 +1,138 @@
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { existsSync } from 'node:fs';
+import { startSyncHarness, type SyncHarness } from '../../support/sync-harness';
+import { aUser, anOrder, insertAll, metaOf } from '../../support/sync-fixtures';
+import { spawnCli, type CliProcess } from '../../support/cli-process';
+import { trackResource } from '../../support/leak-guard';
+import { waitUntil } from '../../support/wait-until';
+
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const QUEUES = [
+  'owner-sync',
+  'manager-sync',
+  'specialist-sync',
+  'responsible-rebuild',
+  'task-cascade',
+  'dead-letter',
+];
+const CREDENTIALS = { username: 'ops', password: 'browser-secret' };
+
+/**
+ * An operator in a real (headless) browser: logs in to the dashboard, sees every queue, finds the failed
+ * job in dead-letter, and retries it with a click once the bad data is fixed; the job then completes.
+ */
+describe('the dashboard in a browser', () => {
+  let h: SyncHarness;
+  let dashboard: CliProcess;
+  let url: string;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run installs it)`);
+    }
+    h = await startSyncHarness({ JOB_ATTEMPTS: '3' });
+    await h.startWorkers();
+    dashboard = spawnCli(['dashboard'], {
+      MONGO_URL: h.mongo.urlFor(h.db.databaseName),
+      REDIS_URL: h.config.redisUrl,
+      QUEUE_PREFIX: h.config.queuePrefix,
+      HOST: '127.0.0.1',
+      PORT: '0',
+      DASHBOARD_USER: CREDENTIALS.username,
+      DASHBOARD_PASSWORD: CREDENTIALS.password,
+      LOG_LEVEL: 'info',
+    });
+    [, url] = await dashboard.waitFor(/"url":"(http:\/\/[^"]+)"/);
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    trackResource(browser, 'browser', 'chromium', () => browser.isConnected());
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await dashboard?.stop();
+    await h?.close();
+  });
+
+  async function pageWith(httpCredentials?: { username: string; password: string }): Promise<Page> {
+    const context = await browser.newContext(httpCredentials ? { httpCredentials } : {});
+    return context.newPage();
+  }
+
+  /**
+   * The status the browser got for the page. Headless Chromium answers an auth challenge it cannot meet
+   * by aborting the navigation (net::ERR_INVALID_AUTH_CREDENTIALS), so the status is read off the response.
+   */
+  async function navigationStatus(page: Page, target: string): Promise<number> {
+    const response = page.waitForResponse(candidate => candidate.url() === target);
+    await page.goto(target).catch(() => undefined);
+    return (await response).status();
+  }
+
+  it('refuses the page without credentials and with wrong ones (401)', async () => {
+    const anonymous = await pageWith();
+    expect(await navigationStatus(anonymous, `${url}/`)).toBe(401);
+    expect(await anonymous.getByText('manager-sync').count()).toBe(0);
+    await anonymous.context().close();
+
+    const wrong = await pageWith({ username: 'ops', password: 'guess' });
+    expect(await navigationStatus(wrong, `${url}/`)).toBe(401);
+    expect(await wrong.getByText('manager-sync').count()).toBe(0);
+    await wrong.context().close();
+  });
+
+  it('shows the six queues, the failed job in dead-letter, and retries it by clicking; the job completes', async () => {
+    const user = aUser({ email: 42 });
+    const order = anOrder({ manager: user._id });
+    await insertAll(h.collections, { users: [user], orders: [order] });
+    await h.enqueue('manager-sync', { userId: user._id.toHexString() }, 'browser-1');
+    const managerSync = h.queues.get('manager-sync');
+    await waitUntil(
+      'the job to fail',
+      async () => (await (await managerSync.getJob('browser-1'))?.getState()) === 'failed',
+    );
+
+    const page = await pageWith(CREDENTIALS);
+    expect((await page.goto(`${url}/`))?.status()).toBe(200);
+    const sidebar = page.locator('#bull-board-sidebar, nav, aside').first();
+    for (const queue of QUEUES) await sidebar.getByText(queue, { exact: true }).first().waitFor();
+
+    await sidebar.getByText('dead-letter', { exact: true }).first().click();
+    await page.waitForURL(/\/queue\/dead-letter/);
+    await page.getByText('manager-sync__browser-1', { exact: true }).first().waitFor();
+
+    // The fix: the user gets a valid email. The job reads the user when it runs again.
+    await h.collections.users.updateOne({ _id: user._id }, { $set: { email: 'fixed@example.com' } });
+
+    await sidebar.getByText('manager-sync', { exact: true }).first().click();
+    await page.waitForURL(/\/queue\/manager-sync/);
+    await page
+      .getByText(/^failed$/i)
+      .first()
+      .click();
+    const card = page
+      .locator('[class^="card-"]', { has: page.getByText('browser-1', { exact: true }) })
+      .first();
+    await card.waitFor();
+    await card.locator('ul[class^="jobActions"] button:has(svg.lucide-refresh-cw)').click();
+    await page.getByRole('button', { name: 'Confirm' }).click();
+
+    await waitUntil(
+      'the retried job to complete',
+      async () => (await (await managerSync.getJob('browser-1'))?.getState()) === 'completed',
+    );
+    expect(
+      (await h.collections.orders.findOne({ _id: order._id }))?.metadata.dashclicks_team.manager,
+    ).toEqual(metaOf({ ...user, email: 'fixed@example.com' }));
+    await page.context().close();
+  });
+});
