@@ -7,6 +7,7 @@
  */
 import { Double, Int32 } from 'bson';
 import { bsonTypeOf, isNumericType, isPlainObject, toNumber } from './bson-types';
+import { deepCopy } from './deep-copy';
 import { setField } from './field-path';
 
 export function toMingo(v: unknown): unknown {
@@ -20,7 +21,8 @@ export function toMingo(v: unknown): unknown {
     for (const [k, x] of Object.entries(v)) setField(out, k, toMingo(x));
     return out;
   }
-  return v;
+  // Binary bytes are mutable: never share them with stored documents.
+  return deepCopy(v);
 }
 
 function defaultNumber(n: number): unknown {
@@ -55,5 +57,6 @@ export function fromMingo(v: unknown, original?: unknown): unknown {
     }
     return out;
   }
-  return v;
+  // Binary bytes are mutable: never share them with stored documents.
+  return deepCopy(v);
 }

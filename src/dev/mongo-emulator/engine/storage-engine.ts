@@ -107,7 +107,7 @@ export class StorageEngine implements Engine {
   }
 
   listCollections(db: string): CollectionInfo[] {
-    return this.catalog.collections(db).map((c) => ({ name: c.ns.coll, options: deepCopy(c.options), uuid: c.uuid }));
+    return this.catalog.collections(db).map((c) => ({ name: c.ns.coll, options: deepCopy(c.options), uuid: Uint8Array.from(c.uuid) }));
   }
 
   createCollection(db: string, coll: string, options: CollectionOptions): void {
