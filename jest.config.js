@@ -4,6 +4,8 @@ const common = { testEnvironment: 'node', transform, moduleFileExtensions: ['ts'
 
 module.exports = {
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
+  // A global option: jest ignores it inside `projects`. Unit tests finish in milliseconds either way.
+  testTimeout: 60000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
     {
@@ -12,7 +14,6 @@ module.exports = {
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
       // Probes Docker once and prints which backends (MongoDB, Redis) the run uses.
       globalSetup: '<rootDir>/test/support/integration-global-setup.ts',
-      testTimeout: 60000,
     },
   ],
 };
