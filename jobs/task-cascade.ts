@@ -1,12 +1,12 @@
 /**
  * task-cascade: tasks of an order carry the order's current metadata.responsible. After an in-place
- * change only U's element moved, so tasks get the same one-statement in-place update; after a rebuild the
- * orders' whole arrays are copied.
+ * change only U's element moved, so tasks get the same in-place update (and stragglers the whole array);
+ * after a rebuild the orders' whole arrays are copied.
  */
 import { copyResponsibleToTasks, type CopyResult } from '../src/sync/copy-responsible-to-tasks';
 import { parseJobData, taskCascadeDataSchema, toObjectId } from '../src/sync/job-data';
 import { readUser } from '../src/sync/read-users';
-import { replaceMemberInPlace } from '../src/sync/replace-member-in-place';
+import { cascadeMemberChange } from '../src/sync/cascade-member-change';
 import { writeUntilSettled } from '../src/sync/settle';
 import type { SyncJobContext } from '../src/sync/sync-job-context';
 
@@ -16,14 +16,7 @@ export default async function taskCascade(data: unknown, ctx: SyncJobContext): P
   const userId = toObjectId(payload.userId);
   return writeUntilSettled(
     () => readUser(ctx.collections, userId),
-    async user => {
-      if (user === null) return { ordersCopied: 0, tasksUpdated: 0 };
-      const { modified } = await replaceMemberInPlace(
-        ctx.collections.tasks,
-        'order_metadata.responsible',
-        user,
-      );
-      return { ordersCopied: 0, tasksUpdated: modified };
-    },
+    async user =>
+      user === null ? { ordersCopied: 0, tasksUpdated: 0 } : cascadeMemberChange(ctx.collections, user),
   );
 }

@@ -7,10 +7,17 @@ import { toOwner } from '../sync/user-meta';
 import { DriftKinds, type DriftReport } from './drift-report';
 import { inBatches } from './in-batches';
 
+/** Streams every user, so a user that breaks the schema is reported even when nothing references it. */
 export async function auditOwners(collections: SyncCollections, report: DriftReport): Promise<void> {
-  const owners = collections.users.find({ is_owner: true });
-  for await (const batch of inBatches(owners)) {
-    const valid = validUsers(batch, report).filter(user => user.account !== undefined);
+  const users = collections.users.find(
+    {},
+    { projection: { _id: 1, name: 1, email: 1, phone: 1, image: 1, account: 1, is_owner: 1 } },
+  );
+  for await (const batch of inBatches(users)) {
+    report.scanned.users += batch.length;
+    const valid = validUsers(batch, report).filter(
+      user => user.is_owner === true && user.account !== undefined,
+    );
     const accountIds = valid.map(user => user.account as ObjectId);
     const accounts = new Map(
       (
@@ -44,7 +51,6 @@ export async function auditOwners(collections: SyncCollections, report: DriftRep
 /** Users that break the schema cannot be synced; they are reported, not repaired. */
 export function validUsers(raw: unknown[], report: DriftReport): UserDocument[] {
   return raw.flatMap(candidate => {
-    report.scanned.users += 1;
     try {
       return [parseUserDocument(candidate)];
     } catch {

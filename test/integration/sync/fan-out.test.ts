@@ -10,6 +10,8 @@ import { startSyncHarness, type SyncHarness } from '../../support/sync-harness';
 import { aTask, aUser, anOrder, metaOf } from '../../support/sync-fixtures';
 
 /** The seed's loop cost two round trips per order; ours must not grow with the number of orders. */
+jest.setTimeout(240_000);
+
 describe('fan-out', () => {
   let h: SyncHarness;
   let monitored: MongoClient;
