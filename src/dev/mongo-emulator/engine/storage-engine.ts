@@ -259,5 +259,14 @@ function emptyView(db: string, coll: string): CollectionView {
   const readOnly = (): never => {
     throw new Error('read-only view');
   };
-  return { ns: { db, coll }, preAndPostImages: false, get: () => undefined, candidates: () => [], insert: readOnly, replace: readOnly, remove: readOnly };
+  return {
+    ns: { db, coll },
+    preAndPostImages: false,
+    get: () => undefined,
+    candidates: () => [],
+    insert: readOnly,
+    replace: readOnly,
+    remove: readOnly,
+    released: readOnly,
+  };
 }

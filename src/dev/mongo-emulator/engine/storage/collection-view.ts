@@ -14,6 +14,11 @@ export interface CollectionView {
   insert(doc: Document): void;
   replace(idKey: string, doc: Document): void;
   remove(idKey: string): void;
+  /**
+   * A document this view just replaced or removed, made safe to hand out: the committed state no
+   * longer holds it after a plain write (no copy needed), a transaction's base document it still does.
+   */
+  released(doc: Document): Document;
 }
 
 export class BaseView implements CollectionView {
@@ -45,5 +50,9 @@ export class BaseView implements CollectionView {
 
   remove(idKey: string): void {
     this.collection.remove(idKey);
+  }
+
+  released(doc: Document): Document {
+    return doc;
   }
 }

@@ -74,6 +74,10 @@ export class SecondaryIndex {
     if (this.partial && !this.partial(doc)) return undefined;
     const perField = this.fields.map((parts) => fieldKeys(doc, parts));
     if (this.sparse && !perField.some((f) => f.present)) return undefined;
+    if (perField.length === 1) {
+      const [only] = perField;
+      return { full: only.keys.map((key, i) => ({ key, values: [only.values[i]] })), first: only.keys };
+    }
     let combos: { parts: string[]; values: unknown[] }[] = [{ parts: [], values: [] }];
     for (const f of perField) {
       const next: typeof combos = [];

@@ -5,6 +5,7 @@
  * the commit can detect that someone else changed it meanwhile.
  */
 import type { Document, Namespace } from '../../types';
+import { deepCopy } from '../deep-copy';
 import { indexKey } from '../index-key';
 import type { Collection, StoredEntry } from '../storage/collection';
 import type { CollectionView } from '../storage/collection-view';
@@ -91,5 +92,9 @@ export class TransactionView implements CollectionView {
 
   remove(idKey: string): void {
     this.write(idKey, null);
+  }
+
+  released(doc: Document): Document {
+    return deepCopy(doc);
   }
 }

@@ -110,7 +110,8 @@ export function applyUpdate(original: Document, parsed: ParsedUpdate, options: A
   targets.sort((a, b) => comparePaths(a.parts, b.parts));
   for (const t of targets) applyEntry(ctx, t.entry, t.parts);
   checkIdUnchanged(original, doc);
-  const changed = !ctx.log.isEmpty && !valuesIdentical(doc, original);
+  // Operators log only real changes (see change-log.ts), so a non-empty log means a changed document.
+  const changed = !ctx.log.isEmpty;
   return { doc, changed, operationType: 'update', description: changed ? ctx.log.describe(doc) : undefined };
 }
 
