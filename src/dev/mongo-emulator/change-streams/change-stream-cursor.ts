@@ -13,7 +13,7 @@ import type { ChangeStreamPipeline } from './change-stream-pipeline';
 import type { AppendSignal, Wait } from './append-signal';
 import type { Oplog, OplogEntry } from './oplog';
 import type { Position } from './resume-token';
-import { comparePositions, encodeResumeToken } from './resume-token';
+import { encodeResumeToken, positionKey } from './resume-token';
 import type { StartPoint } from './start-point';
 import type { StreamScope } from './stream-scope';
 
@@ -36,7 +36,14 @@ export interface CursorContext {
 export class ChangeStreamCursor implements ServerCursor {
   readonly ns: string;
   private nextSeq: number;
+  /** Where the stream stands: its postBatchResumeToken. Only moves forward. */
   private position: Position;
+  private positionKey: string;
+  /**
+   * Entries at or before the start point are never shown. Only a startAtOperationTime in the future
+   * needs this: entries appended before the clock reaches it still land after the cursor's nextSeq.
+   */
+  private readonly startKey: string;
   private pendingInvalidate: OplogEntry | null;
   /** The invalidate went out: nothing follows it. */
   private finished = false;
@@ -53,6 +60,8 @@ export class ChangeStreamCursor implements ServerCursor {
     this.ns = scope.cursorNamespace;
     this.nextSeq = start.nextSeq;
     this.position = start.position;
+    this.positionKey = positionKey(start.position);
+    this.startKey = this.positionKey;
     this.pendingInvalidate = start.pendingInvalidate;
   }
 
@@ -102,13 +111,13 @@ export class ChangeStreamCursor implements ServerCursor {
         const invalidate = this.pipeline.apply(renderInvalidate(this.pendingInvalidate));
         if (invalidate !== null && !fits(invalidate)) break;
         if (invalidate !== null) documents.push(invalidate);
-        this.position = { ...this.pendingInvalidate.position, invalidate: true };
+        this.moveTo({ ...this.pendingInvalidate.position, invalidate: true });
         this.pendingInvalidate = null;
         this.finished = true;
         return this.batch(documents, true);
       }
       if (this.nextSeq >= oplog.endSeq) {
-        this.advanceTo(this.context.endPosition());
+        this.moveTo(this.context.endPosition());
         break;
       }
       if (this.nextSeq < oplog.firstSeq) {
@@ -121,20 +130,23 @@ export class ChangeStreamCursor implements ServerCursor {
       if (scanned % BUDGET_CHECK_EVERY === 0 && performance.now() - started > SCAN_BUDGET_MS) break;
 
       const entry = oplog.at(this.nextSeq);
-      if (this.scope.sees(entry.record)) {
+      const afterStart = entry.key > this.startKey;
+      if (afterStart && this.scope.sees(entry.record)) {
         const event = this.pipeline.apply(renderChangeEvent(entry, this.options, this.context.lookup));
         if (event !== null && !fits(event)) break;
         if (event !== null) documents.push(event);
       }
       this.nextSeq += 1;
-      this.position = entry.position;
-      if (this.scope.invalidatedBy(entry.record)) this.pendingInvalidate = entry;
+      this.moveTo(entry.position, entry.key);
+      if (afterStart && this.scope.invalidatedBy(entry.record)) this.pendingInvalidate = entry;
     }
     return this.batch(documents, false);
   }
 
-  private advanceTo(position: Position): void {
-    if (comparePositions(position, this.position) > 0) this.position = position;
+  private moveTo(position: Position, key = positionKey(position)): void {
+    if (key <= this.positionKey) return;
+    this.position = position;
+    this.positionKey = key;
   }
 
   private batch(documents: Document[], exhausted: boolean): CursorBatch {

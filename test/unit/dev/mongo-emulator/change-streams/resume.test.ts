@@ -161,3 +161,21 @@ describe('resuming a change stream', () => {
     });
   });
 });
+
+describe('startAtOperationTime in the future', () => {
+  it('waits for that time: earlier events are not shown, and the token never goes below it', async () => {
+    let wall = 1_700_000_000_000;
+    const f = makeFixture({ wallClock: () => wall });
+    const start = new Timestamp({ t: 1_700_000_010, i: 0 });
+    const cursor = f.open({}, { startAtOperationTime: start });
+    const first = await cursor.next(10, 0);
+    f.hub.append([insert('users', { _id: 'too early' })]);
+    const early = await cursor.next(10, 0);
+    expect(early.documents).toEqual([]);
+    expect(early.postBatchResumeToken).toEqual(first.postBatchResumeToken);
+    wall += 10_000;
+    f.hub.append([insert('users', { _id: 'on time' })]);
+    expect(ids(await drain(cursor))).toEqual(['on time']);
+    f.close();
+  });
+});
