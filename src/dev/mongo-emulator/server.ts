@@ -4,13 +4,14 @@
  */
 import net from 'node:net';
 import { ObjectId } from 'bson';
+import type { Document } from 'bson';
 import type { Logger } from 'pino';
 import type { ChangeStreamService } from './change-streams/change-stream-api';
 import type { ServerState } from './commands/command-context';
 import { CursorRegistry } from './commands/cursor-registry';
 import { createDispatcher } from './commands/dispatch';
 import { FailPointRegistry } from './commands/fail-point-registry';
-import { errorReply } from './commands/reply';
+import { errorReply, withClusterTime } from './commands/reply';
 import type { Engine } from './engine/engine-api';
 import { MongoCommandError } from './types';
 import type { RequestHandler } from './wire/wire-request';
@@ -19,6 +20,8 @@ import { WireError } from './wire/wire-error';
 
 export interface EmulatorServerOptions {
   handler: RequestHandler;
+  /** The reply to a well-framed but undecodable message, or to a reply that could not be encoded. */
+  errorReply: (error: Error) => Document;
   logger: Logger;
   /** Runs on stop after every socket is gone (cursors, fail points). */
   release: () => void;
@@ -75,16 +78,7 @@ export class EmulatorServer {
       socket,
       handler: this.options.handler,
       logger: this.options.logger,
-      errorReply: error =>
-        errorReply(
-          error instanceof WireError
-            ? new MongoCommandError(22, 'InvalidBSON', error.message)
-            : new MongoCommandError(
-                10334,
-                'BSONObjectTooLarge',
-                `reply could not be encoded: ${error.message}`,
-              ),
-        ),
+      errorReply: this.options.errorReply,
       onClose: closed => this.connections.delete(closed),
     });
     this.connections.add(connection);
@@ -150,6 +144,17 @@ export async function startEmulatorServer(parts: EmulatorParts): Promise<Running
   };
   const running = new EmulatorServer({
     handler: createDispatcher({ server: state, logger, verbose }),
+    errorReply: error => {
+      const failure =
+        error instanceof WireError
+          ? new MongoCommandError(22, 'InvalidBSON', error.message)
+          : new MongoCommandError(
+              10334,
+              'BSONObjectTooLarge',
+              `reply could not be encoded: ${error.message}`,
+            );
+      return withClusterTime(errorReply(failure), parts.changeStreams);
+    },
     logger,
     release: () => {
       cursors.closeAll();

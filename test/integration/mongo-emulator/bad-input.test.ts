@@ -80,7 +80,9 @@ describe('a bad body gets an error reply and the connection lives on', () => {
     message.writeInt32LE(5000, 21);
     const raw = await connect();
     raw.send(message);
-    expect((await raw.read()).doc).toMatchObject({ ok: 0 });
+    const reply = (await raw.read()).doc;
+    expect(reply).toMatchObject({ ok: 0, code: 22, codeName: 'InvalidBSON' });
+    expect(reply.$clusterTime).toBeDefined();
     raw.send(opMsg({ ping: 1, $db: 'admin' }));
     expect((await raw.read()).doc).toMatchObject({ ok: 1 });
     raw.close();
