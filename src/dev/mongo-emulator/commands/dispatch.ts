@@ -6,6 +6,7 @@ import { Long } from 'bson';
 import type { Logger } from 'pino';
 import type { Document } from '../types';
 import { ErrorCodes, MongoCommandError, commandError } from '../types';
+import { OpCode } from '../wire/op-codes';
 import type { RequestHandler, RequestOutcome, WireRequest, ConnectionInfo } from '../wire/wire-request';
 import type { CommandContext, CommandHandler, CommandTable, ServerState } from './command-context';
 import { StreamingReply } from './command-context';
@@ -83,7 +84,7 @@ export function createDispatcher(options: DispatcherOptions): RequestHandler {
     let writeConcernError: Document | undefined;
     try {
       const handler: CommandHandler | undefined = Object.hasOwn(commands, name) ? commands[name] : undefined;
-      if (request.opCode === 2004 && !OP_QUERY_COMMANDS.has(name)) {
+      if (request.opCode === OpCode.Query && !OP_QUERY_COMMANDS.has(name)) {
         throw new MongoCommandError(
           352,
           'UnsupportedOpQueryCommand',
