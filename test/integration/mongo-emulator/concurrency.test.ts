@@ -17,7 +17,7 @@ let mongo: TestMongo;
 let db: Db;
 let clients: MongoClient[] = [];
 const CLIENTS = 50;
-const INCREMENTS = 20;
+const INCREMENTS = 10;
 
 beforeAll(async () => {
   mongo = await acquireTestMongo();
