@@ -5,7 +5,10 @@
  */
 import { MongoClient, type Db } from 'mongodb';
 import { Redis } from 'ioredis';
+import mongoose from 'mongoose';
 import pino from 'pino';
+import { createModels } from '../../src/db/create-models';
+import { ensureIndexes } from '../../src/db/ensure-indexes';
 import { loadConfig } from '../../src/config/load-config';
 import type { Config } from '../../src/config/config-types';
 import { createQueue } from '../../src/queues/create-queue';
@@ -58,6 +61,11 @@ export async function startSyncHarness(
   const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const client = trackMongoClient(await MongoClient.connect(mongo.uri), 'sync harness');
   const db = client.db(databaseName);
+  // The indexes production creates at startup, through the same code: without them every fan-out
+  // query would scan its collection and the tests would measure that.
+  const indexing = await mongoose.createConnection(mongo.uri, { dbName: databaseName, autoIndex: false }).asPromise();
+  await ensureIndexes(createModels(indexing, config.collections));
+  await indexing.close();
   const collections = syncCollections(db, config.collections);
   const connection = trackRedis(new Redis(config.redisUrl, { maxRetriesPerRequest: null }), 'sync harness');
   const queues = new QueueRegistry(name =>
