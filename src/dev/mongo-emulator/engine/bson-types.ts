@@ -92,11 +92,12 @@ export function bsonTypeOf(v: unknown): BsonTypeName {
     case 'object': {
       if (v === null) return 'null';
       if (Array.isArray(v)) return 'array';
+      // bson values first: they are the most common non-plain objects and need no instanceof chain.
+      const tag = bsonTag(v);
+      if (tag !== undefined) return BSONTYPE_TAGS[tag] ?? 'object';
       if (v instanceof Date) return 'date';
       if (v instanceof RegExp) return 'regex';
       if (v instanceof Uint8Array) return 'binData';
-      const tag = bsonTag(v);
-      if (tag !== undefined) return BSONTYPE_TAGS[tag] ?? 'object';
       return 'object';
     }
     default:

@@ -30,6 +30,7 @@ export function compileProjection(spec: Document | undefined | null): CompiledPr
   if (!spec || Object.keys(spec).length === 0) return identity;
   if (!isPlainObject(spec)) throw badValue('projection must be an object');
   let includeId = true;
+  let idListed = false;
   let mode: 'include' | 'exclude' | undefined;
   const tree: Tree = {};
   const specials: Special[] = [];
@@ -51,8 +52,10 @@ export function compileProjection(spec: Document | undefined | null): CompiledPr
       specials.push(positionalSpecial(path.slice(0, -2)));
     } else if (typeof value === 'boolean' || !Number.isNaN(numberArg(value))) {
       const on = numberArg(value) !== 0;
-      if (path === '_id') includeId = on;
-      else {
+      if (path === '_id') {
+        includeId = on;
+        idListed = on;
+      } else {
         setMode(on ? 'include' : 'exclude', path);
         addToTree(tree, splitPath(path));
       }
@@ -61,7 +64,8 @@ export function compileProjection(spec: Document | undefined | null): CompiledPr
     }
   }
   // A projection of only $slice/$elemMatch keeps every other field, like an exclusion.
-  const including = mode === 'include';
+  // `{_id: 1}` alone is an inclusion projection of just `_id`.
+  const including = mode === 'include' || (mode === undefined && idListed);
   if (including) for (const s of specials) addToTree(tree, s.parts);
   return {
     apply(doc, position) {

@@ -7,6 +7,7 @@ import type { BSONRegExp, BSONSymbol } from 'bson';
 import { BSON_TYPE_CODES, BsonType, bsonTypeOf, isNumericType, numberArg, toNumber, typeRank } from '../bson-types';
 import type { BsonTypeName } from '../bson-types';
 import { badValue } from '../engine-errors';
+import { indexKey } from '../index-key';
 import { compareValues, valuesEqual } from '../value-compare';
 
 /** A test of a single value; `missing` marks a path that reached nothing. */
@@ -70,16 +71,22 @@ export function regexTest(re: RegExp): ValueTest {
   };
 }
 
+/** `$in`: a hash lookup by canonical key, so `{_id: {$in: [10,000 ids]}}` stays linear. */
 export function inTest(operand: unknown, op = '$in'): ValueTest {
   if (!Array.isArray(operand)) throw badValue(`${op} needs an array`);
-  const tests = operand.map((x) => {
-    if (x instanceof RegExp || bsonTypeOf(x) === 'regex') return regexTest(toRegExp(x));
-    if (bsonTypeOf(x) === 'object' && Object.keys(x as object)[0]?.startsWith('$')) {
-      throw badValue(`cannot nest $ under ${op}`);
-    }
-    return equalsTest(x);
-  });
-  return (v, missing) => tests.some((t) => t(v, missing));
+  const keys = new Set<string>();
+  const regexes: ValueTest[] = [];
+  let matchesNull = false;
+  for (const x of operand) {
+    if (x instanceof RegExp || bsonTypeOf(x) === 'regex') regexes.push(regexTest(toRegExp(x)));
+    else if (x === null || x === undefined) matchesNull = true;
+    else if (bsonTypeOf(x) === 'object' && Object.keys(x as object)[0]?.startsWith('$')) throw badValue(`cannot nest $ under ${op}`);
+    else keys.add(indexKey(x));
+  }
+  return (v, missing) => {
+    if (isNullish(v, missing)) return matchesNull;
+    return keys.has(indexKey(v)) || regexes.some((t) => t(v, missing));
+  };
 }
 
 function typeNames(operand: unknown): (BsonTypeName | 'number')[] {

@@ -20,6 +20,8 @@ describe('filter semantics', () => {
     ['$elemMatch on subdocuments', { r: { $elemMatch: { id: 2, ok: true } } }, { r: [{ id: 2, ok: false }, { id: 2, ok: true }] }, true],
     ['$in with null matches missing', { a: { $in: [null, 1] } }, {}, true],
     ['$nin', { a: { $nin: [1] } }, { a: [1, 2] }, false],
+    ['$in mixes regexes and numbers across types', { a: { $in: [/^x/, new Int32(2)] } }, { a: ['q', new Double(2)] }, true],
+    ['$in with documents and arrays', { a: { $in: [{ k: 1 }, [1, 2]] } }, { a: [[1, 2]] }, true],
     ['$exists false on a partial array', { 'a.b': { $exists: false } }, { a: [{ b: 1 }, {}] }, false],
     ['$exists true on null', { a: { $exists: true } }, { a: null }, true],
     ['$type number on an array element', { a: { $type: 'number' } }, { a: ['x', new Int32(1)] }, true],
@@ -92,6 +94,8 @@ describe('find', () => {
     expect(Object.keys(one({ name: 1, age: 1 }))).toEqual(['_id', 'name', 'age']);
     expect(one({ 'addr.city': 1, _id: 0 })).toEqual({ addr: { city: 'Oslo' } });
     expect(one({ addr: 0, tags: 0, scores: 0 })).toEqual({ _id: 1, name: 'c', age: new Int32(30) });
+    expect(one({ _id: 1 })).toEqual({ _id: 1 });
+    expect(one({ _id: 0 })).toMatchObject({ name: 'c' });
     expect(() => one({ name: 1, age: 0 })).toThrow(expect.objectContaining({ code: 31254 }));
   });
 
