@@ -50,7 +50,7 @@ export class ChangeListener {
   private wake: (() => void) | undefined;
 
   constructor(private readonly options: ChangeListenerOptions) {
-    this.log = options.logger.child({ role: 'listener' });
+    this.log = options.logger.child({ component: 'change-listener' });
     this.lease = new LeaderLease(options.redis, {
       key: `${options.queuePrefix}:listener:leader`,
       ttlMs: options.leaseTtlMs,
@@ -77,6 +77,7 @@ export class ChangeListener {
     for (let failures = 0; !this.stopping;) {
       try {
         if (!(await this.lease.tryAcquire())) {
+          if (failures === 0) this.log.debug('another listener holds the lease; standing by');
           this.stats.leader = false;
           await this.pause(this.lease.renewEveryMs);
           continue;

@@ -7,7 +7,11 @@ import { join } from 'node:path';
 import { trackChildProcess } from './leak-guard';
 
 const ROOT = join(__dirname, '..', '..');
-const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
+/**
+ * tsx as a loader inside one node process: the `tsx` binary is a wrapper that spawns node as its child,
+ * and a SIGKILL sent to the wrapper would leave that child (the real listener) running.
+ */
+const NODE_ARGS = ['--import', 'tsx'];
 
 export interface RoleProcess {
   child: ChildProcess;
@@ -20,7 +24,7 @@ export interface RoleProcess {
 
 export function spawnRole(args: string[], env: Record<string, string>): RoleProcess {
   const child = trackChildProcess(
-    spawn(TSX, [join(ROOT, 'src/cli/bin.ts'), ...args], {
+    spawn(process.execPath, [...NODE_ARGS, join(ROOT, 'src/cli/bin.ts'), ...args], {
       cwd: ROOT,
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'info', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

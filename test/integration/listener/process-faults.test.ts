@@ -38,6 +38,7 @@ describe('listener process faults', () => {
       REDIS_URL: h.config.redisUrl,
       QUEUE_PREFIX: h.config.queuePrefix,
       LISTENER_LEASE_TTL_MS: '2000',
+      LOG_LEVEL: process.env.TEST_CHILD_LOG_LEVEL ?? 'info',
       ...env,
     });
     processes.push(p);
