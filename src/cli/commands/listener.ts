@@ -1,3 +1,4 @@
+import { startProbeServer } from '../../http/start-probe-server';
 import { startListenerRole } from '../../roles/start-listener-role';
 import { defineCommand } from '../command-definition';
 import { runServiceRole } from '../service-runner';
@@ -10,6 +11,7 @@ export const listenerCommand = defineCommand({
     ),
   run: (_options, context) =>
     runServiceRole(context, 'listener', async (deps, releasers) => {
-      startListenerRole(deps, releasers);
+      const listener = startListenerRole(deps, releasers);
+      await startProbeServer({ role: 'listener', deps, releasers, listener });
     }),
 });

@@ -1,3 +1,4 @@
+import { startProbeServer } from '../../http/start-probe-server';
 import { startWorkerRole } from '../../roles/start-worker-role';
 import { SYNC_QUEUES, type SyncQueueName } from '../../queues/queue-names';
 import { defineCommand } from '../command-definition';
@@ -21,6 +22,7 @@ export const workerCommand = defineCommand<WorkerOptions>({
       ),
   run: (options, context) =>
     runServiceRole(context, 'worker', async (deps, releasers) => {
-      await startWorkerRole(deps, releasers, options.queues ?? SYNC_QUEUES);
+      const pool = await startWorkerRole(deps, releasers, options.queues ?? SYNC_QUEUES);
+      await startProbeServer({ role: 'worker', deps, releasers, workers: pool.workers });
     }),
 });

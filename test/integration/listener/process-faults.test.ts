@@ -38,6 +38,8 @@ describe('listener process faults', () => {
       REDIS_URL: h.config.redisUrl,
       QUEUE_PREFIX: h.config.queuePrefix,
       LISTENER_LEASE_TTL_MS: '2000',
+      // Several listeners run at once here; each serves its probes on a free port.
+      PORT: '0',
       LOG_LEVEL: process.env.TEST_CHILD_LOG_LEVEL ?? 'info',
       ...env,
     });
