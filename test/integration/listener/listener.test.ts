@@ -7,6 +7,7 @@ import { SYNC_QUEUES } from '../../../src/queues/queue-names';
 import { startSyncHarness, type SyncHarness } from '../../support/sync-harness';
 import { aTask, aUser, anOrder, insertAll, metaOf } from '../../support/sync-fixtures';
 import { trackRedis } from '../../support/leak-guard';
+import { waitUntil } from '../../support/wait-until';
 
 async function totalJobs(h: SyncHarness): Promise<number> {
   const counts = await Promise.all(
@@ -19,13 +20,9 @@ async function totalJobs(h: SyncHarness): Promise<number> {
   return counts.reduce((sum, count) => sum + count, 0);
 }
 
-async function eventually(check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise(resolve => setTimeout(resolve, 50));
-  }
-}
+/** Waits until `check` holds; the listener works asynchronously, so outcomes are polled, not awaited. */
+const eventually = (check: () => Promise<boolean>, timeoutMs = 20_000) =>
+  waitUntil('the listener outcome', check, { timeoutMs }).then(() => undefined);
 
 describe('change-stream listener', () => {
   let h: SyncHarness;

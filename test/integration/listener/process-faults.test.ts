@@ -4,14 +4,11 @@ import { startSyncHarness, type SyncHarness } from '../../support/sync-harness';
 import { aUser, anOrder, insertAll } from '../../support/sync-fixtures';
 import { spawnRole, type RoleProcess } from '../../support/spawn-role';
 import { trackRedis } from '../../support/leak-guard';
+import { waitUntil } from '../../support/wait-until';
 
-async function eventually(check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise(resolve => setTimeout(resolve, 50));
-  }
-}
+/** Waits until `check` holds; the listener works asynchronously, so outcomes are polled, not awaited. */
+const eventually = (check: () => Promise<boolean>, timeoutMs = 20_000) =>
+  waitUntil('the listener outcome', check, { timeoutMs }).then(() => undefined);
 
 /** The listener as operators run it: a process that can die at any instant. */
 describe('listener process faults', () => {
