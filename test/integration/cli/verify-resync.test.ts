@@ -1,0 +1,85 @@
+import { ObjectId } from 'mongodb';
+import { startSyncHarness, type SyncHarness } from '../../support/sync-harness';
+import { aTask, aUser, anOrder, insertAll, metaOf } from '../../support/sync-fixtures';
+import { runCliInProcess } from '../../support/run-cli-in-process';
+
+/** `verify` and `resync` as an operator runs them: exit codes, output, and the jobs they leave. */
+describe('user-sync verify and resync', () => {
+  let h: SyncHarness;
+  let env: Record<string, string>;
+  beforeAll(async () => {
+    h = await startSyncHarness();
+    env = {
+      MONGO_URL: h.config.mongoUrl,
+      REDIS_URL: h.config.redisUrl,
+      QUEUE_PREFIX: h.config.queuePrefix,
+      LOG_LEVEL: 'silent',
+    };
+  });
+  afterAll(() => h.close());
+
+  it('verify exits 0 on a converged database, 1 with counts and samples on drift, and --fix repairs it', async () => {
+    const ann = aUser();
+    const order = anOrder({
+      manager: ann._id,
+      assigned_user_ids: [ann._id],
+      metadata: { dashclicks_team: { manager: metaOf(ann) }, responsible: [metaOf(ann)] },
+    });
+    await insertAll(h.collections, {
+      users: [ann],
+      orders: [order],
+      tasks: [aTask(order, { order_metadata: { responsible: [metaOf(ann)] } })],
+    });
+
+    const clean = await runCliInProcess(['verify'], env);
+    expect(clean).toMatchObject({ code: 0 });
+    expect(clean.stdout).toContain('no drift');
+
+    await h.collections.orders.updateOne(
+      { _id: order._id },
+      { $set: { 'metadata.dashclicks_team.manager.email': 'stale@example.com' } },
+    );
+    const drifted = await runCliInProcess(['verify', '--json'], env);
+    expect(drifted.code).toBe(1);
+    const report = JSON.parse(drifted.stdout);
+    expect(report).toMatchObject({
+      clean: false,
+      total: 1,
+      drift: { 'order-manager': { count: 1, samples: [String(order._id)] } },
+    });
+
+    const fixed = await runCliInProcess(['verify', '--fix'], env);
+    expect(fixed.code).toBe(1);
+    expect(fixed.stdout).toMatch(/order-manager: 1 \(e\.g\. [0-9a-f]{24}\)/);
+    expect(fixed.stdout).toContain('repairs enqueued: manager-sync ×1');
+    const pool = await h.startWorkers();
+    await h.drain();
+    await pool.close();
+    expect(await runCliInProcess(['verify'], env)).toMatchObject({ code: 0 });
+  });
+
+  it('resync enqueues every user-driven job for the selected users and says how many', async () => {
+    const account = new ObjectId();
+    const users = [aUser({ account }), aUser({ account }), aUser()];
+    await h.collections.users.insertMany(users);
+    await Promise.all(
+      ['owner-sync', 'manager-sync', 'specialist-sync', 'responsible-rebuild'].map(queue =>
+        h.queues.get(queue as 'owner-sync').obliterate({ force: true }),
+      ),
+    );
+
+    const byAccount = await runCliInProcess(['resync', '--account', account.toHexString()], env);
+    expect(byAccount).toMatchObject({ code: 0, stdout: 'resync enqueued 8 jobs for 2 users\n' });
+    const jobs = await h.queues.get('responsible-rebuild').getJobs(['waiting', 'prioritized']);
+    expect(jobs.map(job => job.data.userId).sort()).toEqual(
+      users
+        .slice(0, 2)
+        .map(user => user._id.toHexString())
+        .sort(),
+    );
+    expect(jobs[0].data.cause).toMatchObject({ operationType: 'resync' });
+
+    expect(await runCliInProcess(['resync'], env)).toMatchObject({ code: 2 });
+    expect((await runCliInProcess(['resync', '--user', 'not-an-id'], env)).code).toBe(2);
+  });
+});
