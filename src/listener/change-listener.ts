@@ -32,6 +32,8 @@ export interface ChangeListenerOptions {
   checkpointEveryMs?: number;
   /** How long one getMore waits for events. @defaultValue 1000 */
   maxAwaitTimeMS?: number;
+  /** How often the active listener logs its counters and lag. @defaultValue 60000 */
+  statsEveryMs?: number;
 }
 
 export class ChangeListener {
@@ -112,10 +114,16 @@ export class ChangeListener {
         error => this.log.warn({ err: error }, 'could not renew the listener lease'),
       );
     }, this.lease.renewEveryMs);
+    const statsLog = setInterval(
+      () => this.log.info(this.stats.snapshot(), 'listener stats'),
+      this.options.statsEveryMs ?? 60_000,
+    );
     try {
       while (!this.stopping && !leaseLost) await this.streamOnce();
     } finally {
       clearInterval(renewal);
+      clearInterval(statsLog);
+      this.log.info(this.stats.snapshot(), 'listener stats');
     }
   }
 

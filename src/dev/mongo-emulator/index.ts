@@ -15,7 +15,7 @@ export interface MongoEmulatorOptions {
   port?: number;
   /** Interface to listen on, also the host name the server reports as its own. @defaultValue '127.0.0.1' */
   host?: string;
-  /** How many change events are kept for resuming change streams. @defaultValue 10000 */
+  /** How many change events are kept for resuming change streams. @defaultValue 100000 */
   oplogEvents?: number;
   /** Log every command (name, db, duration) at info. @defaultValue false */
   verbose?: boolean;
@@ -35,7 +35,8 @@ export interface MongoEmulator {
 }
 
 const DEFAULT_PORT = 27017;
-const DEFAULT_OPLOG_EVENTS = 10_000;
+// Large enough that a dev listener stopped for a while resumes; each event holds document images, so not unbounded.
+const DEFAULT_OPLOG_EVENTS = 100_000;
 
 function defaultLogger(verbose: boolean): Logger {
   return verbose
