@@ -12,6 +12,7 @@ import { rebuildResponsible } from '../src/sync/rebuild-orders';
 import { replaceMemberInPlace } from '../src/sync/replace-member-in-place';
 import { writeUntilSettled } from '../src/sync/settle';
 import type { SyncJobContext } from '../src/sync/sync-job-context';
+import type { UserDocument } from '../src/sync/user-document';
 
 export const REBUILD_CHUNK_SIZE = 1000;
 export const MAX_ORDERS_PER_RUN = 5000;
@@ -37,10 +38,12 @@ export default async function responsibleRebuild(
 
   const userId = toObjectId(payload.userId);
   const inPlace =
-    payload.afterOrderId === undefined ? await updateInPlace(ctx, userId) : { matched: 0, modified: 0 };
+    payload.afterOrderId === undefined
+      ? await updateInPlace(ctx, userId)
+      : { matched: 0, modified: 0, user: await readUser(ctx.collections, userId) };
   if (inPlace.matched > 0) await cascade(ctx, 'in-place', { userId: payload.userId });
 
-  const user = await readUser(ctx.collections, userId);
+  const { user } = inPlace;
   // A present user is only missing from some arrays; a deleted one must leave all of them.
   const needsRebuild: Document =
     user === null
@@ -75,15 +78,19 @@ export default async function responsibleRebuild(
 function updateInPlace(
   ctx: SyncJobContext,
   userId: ObjectId,
-): Promise<{ matched: number; modified: number }> {
+): Promise<{ matched: number; modified: number; user: UserDocument | null }> {
+  // The settled user is handed back: the rebuild path below works from the same read.
   return writeUntilSettled(
     () => readUser(ctx.collections, userId),
     async user =>
       user === null
-        ? { matched: 0, modified: 0 }
-        : replaceMemberInPlace(ctx.collections.orders, 'metadata.responsible', user, {
-            assigned_user_ids: userId,
-          }),
+        ? { matched: 0, modified: 0, user }
+        : {
+            ...(await replaceMemberInPlace(ctx.collections.orders, 'metadata.responsible', user, {
+              assigned_user_ids: userId,
+            })),
+            user,
+          },
   );
 }
 
