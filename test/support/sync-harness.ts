@@ -63,7 +63,9 @@ export async function startSyncHarness(
   const db = client.db(databaseName);
   // The indexes production creates at startup, through the same code: without them every fan-out
   // query would scan its collection and the tests would measure that.
-  const indexing = await mongoose.createConnection(mongo.uri, { dbName: databaseName, autoIndex: false }).asPromise();
+  const indexing = await mongoose
+    .createConnection(mongo.uri, { dbName: databaseName, autoIndex: false })
+    .asPromise();
   await ensureIndexes(createModels(indexing, config.collections));
   await indexing.close();
   const collections = syncCollections(db, config.collections);

@@ -58,18 +58,25 @@ describe('aggregation', () => {
       { _id: 1, total: 10, double: 20, n: 2 },
       { _id: 3, total: 7, double: 14, n: 0 },
     ]);
-    expect(await run([{ $sort: { _id: 1 } }, { $skip: 1 }, { $limit: 1 }, { $project: { _id: 1 } }])).toEqual([{ _id: 2 }]);
+    expect(await run([{ $sort: { _id: 1 } }, { $skip: 1 }, { $limit: 1 }, { $project: { _id: 1 } }])).toEqual(
+      [{ _id: 2 }],
+    );
   });
 
   it('$group with accumulators, $count and $sortByCount over $unwind', async () => {
-    const grouped = await run([{ $group: { _id: '$user', total: { $sum: '$total' }, n: { $sum: 1 }, max: { $max: '$total' } } }, { $sort: { total: -1 } }]);
+    const grouped = await run([
+      { $group: { _id: '$user', total: { $sum: '$total' }, n: { $sum: 1 }, max: { $max: '$total' } } },
+      { $sort: { total: -1 } },
+    ]);
     expect(grouped).toEqual([
       { _id: ann, total: 12.5, n: 2, max: 10 },
       { _id: bo, total: 7, n: 1, max: 7 },
     ]);
     expect(await run([{ $unwind: '$items' }, { $count: 'items' }])).toEqual([{ items: 3 }]);
     expect(await run([{ $match: { status: 'none' } }, { $count: 'n' }])).toEqual([]);
-    expect(await run([{ $unwind: '$items' }, { $sortByCount: '$items' }, { $limit: 1 }])).toEqual([{ _id: 'b', count: 2 }]);
+    expect(await run([{ $unwind: '$items' }, { $sortByCount: '$items' }, { $limit: 1 }])).toEqual([
+      { _id: 'b', count: 2 },
+    ]);
   });
 
   it('$lookup with localField/foreignField and with let/pipeline', async () => {
@@ -91,7 +98,10 @@ describe('aggregation', () => {
           $lookup: {
             from: 'orders',
             let: { uid: '$_id' },
-            pipeline: [{ $match: { $expr: { $eq: ['$user', '$$uid'] } } }, { $group: { _id: null, spent: { $sum: '$total' } } }],
+            pipeline: [
+              { $match: { $expr: { $eq: ['$user', '$$uid'] } } },
+              { $group: { _id: null, spent: { $sum: '$total' } } },
+            ],
             as: 'spent',
           },
         },
@@ -106,21 +116,36 @@ describe('aggregation', () => {
 
   it('$facet and $replaceRoot', async () => {
     const [facets] = await run([
-      { $facet: { open: [{ $match: { status: 'open' } }, { $count: 'n' }], totals: [{ $group: { _id: null, sum: { $sum: '$total' } } }, { $project: { _id: 0 } }] } },
+      {
+        $facet: {
+          open: [{ $match: { status: 'open' } }, { $count: 'n' }],
+          totals: [{ $group: { _id: null, sum: { $sum: '$total' } } }, { $project: { _id: 0 } }],
+        },
+      },
     ]);
     expect(facets).toEqual({ open: [{ n: 2 }], totals: [{ sum: 19.5 }] });
-    expect(await run([{ $match: { _id: 3 } }, { $replaceRoot: { newRoot: { who: '$user', t: '$total' } } }])).toEqual([{ who: bo, t: 7 }]);
+    expect(
+      await run([{ $match: { _id: 3 } }, { $replaceRoot: { newRoot: { who: '$user', t: '$total' } } }]),
+    ).toEqual([{ who: bo, t: 7 }]);
   });
 
   it('keeps stored types through $match/$project', async () => {
     const typed = db.collection<Row>('typed');
     await typed.insertOne({ _id: 1, big: Long.fromString('9007199254740993') });
-    const [doc] = await typed.aggregate([{ $match: { _id: 1 } }, { $project: { big: 1 } }], { promoteLongs: false }).toArray();
+    const [doc] = await typed
+      .aggregate([{ $match: { _id: 1 } }, { $project: { big: 1 } }], { promoteLongs: false })
+      .toArray();
     expect(doc.big).toEqual(Long.fromString('9007199254740993'));
   });
 
   it('database-level aggregate with $documents', async () => {
-    const out = await db.aggregate([{ $documents: [{ a: 1 }, { a: 2 }, { a: 3 }] }, { $match: { a: { $gte: 2 } } }, { $group: { _id: null, s: { $sum: '$a' } } }]).toArray();
+    const out = await db
+      .aggregate([
+        { $documents: [{ a: 1 }, { a: 2 }, { a: 3 }] },
+        { $match: { a: { $gte: 2 } } },
+        { $group: { _id: null, s: { $sum: '$a' } } },
+      ])
+      .toArray();
     expect(out).toEqual([{ _id: null, s: 5 }]);
   });
 });

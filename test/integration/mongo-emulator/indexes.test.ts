@@ -50,15 +50,18 @@ describe('index management', () => {
     expect(await coll.createIndex({ 'metadata.responsible.id': 1 })).toBe('metadata.responsible.id_1');
     expect(await coll.createIndex({ email: 1 }, { unique: true, name: 'by_email' })).toBe('by_email');
     const listed = await coll.listIndexes().toArray();
-    expect(listed.map((i) => i.name)).toEqual(['_id_', 'a_1_b_-1', 'metadata.responsible.id_1', 'by_email']);
-    expect(listed.find((i) => i.name === 'by_email')).toMatchObject({ key: { email: 1 }, unique: true });
+    expect(listed.map(i => i.name)).toEqual(['_id_', 'a_1_b_-1', 'metadata.responsible.id_1', 'by_email']);
+    expect(listed.find(i => i.name === 'by_email')).toMatchObject({ key: { email: 1 }, unique: true });
     expect(await coll.createIndex({ a: 1, b: -1 })).toBe('a_1_b_-1');
     await coll.dropIndex('a_1_b_-1');
     await db.command({ dropIndexes: coll.collectionName, index: { email: 1 } });
-    expect((await coll.listIndexes().toArray()).map((i) => i.name)).toEqual(['_id_', 'metadata.responsible.id_1']);
+    expect((await coll.listIndexes().toArray()).map(i => i.name)).toEqual([
+      '_id_',
+      'metadata.responsible.id_1',
+    ]);
     expect((await rejection(coll.dropIndex('nope'))).code).toBe(27);
     await coll.dropIndexes();
-    expect((await coll.listIndexes().toArray()).map((i) => i.name)).toEqual(['_id_']);
+    expect((await coll.listIndexes().toArray()).map(i => i.name)).toEqual(['_id_']);
   });
 
   it('refuses the same name for another key and the same key under another name', async () => {
@@ -71,7 +74,11 @@ describe('index management', () => {
   it('queries through indexes return the same documents as without', async () => {
     const coll = fresh();
     const users = [new ObjectId(), new ObjectId(), new ObjectId()];
-    await coll.createIndexes([{ key: { assigned_user_ids: 1 } }, { key: { 'metadata.responsible.id': 1 } }, { key: { manager: 1, status: 1 } }]);
+    await coll.createIndexes([
+      { key: { assigned_user_ids: 1 } },
+      { key: { 'metadata.responsible.id': 1 } },
+      { key: { manager: 1, status: 1 } },
+    ]);
     await coll.insertMany(
       Array.from({ length: 30 }, (_, i) => ({
         _id: i,
@@ -87,7 +94,9 @@ describe('index management', () => {
     expect(await count({ 'metadata.responsible': { $elemMatch: { id: users[2] } } })).toBe(20);
     expect(await count({ manager: users[0] })).toBe(10);
     expect(await count({ manager: { $in: [users[0], users[1]] }, status: 'open' })).toBe(10);
-    await coll.updateMany({ assigned_user_ids: users[0] }, { $pull: { assigned_user_ids: users[0] } } as Document as UpdateFilter<Row>);
+    await coll.updateMany({ assigned_user_ids: users[0] }, {
+      $pull: { assigned_user_ids: users[0] },
+    } as Document as UpdateFilter<Row>);
     expect(await count({ assigned_user_ids: users[0] })).toBe(0);
     expect(await count({ assigned_user_ids: users[1] })).toBe(20);
   });
@@ -112,7 +121,10 @@ describe('unique indexes', () => {
   it('compound and sparse unique indexes', async () => {
     const compound = fresh();
     await compound.createIndex({ a: 1, b: 1 }, { unique: true });
-    await compound.insertMany([{ a: 1, b: 1 }, { a: 1, b: 2 }]);
+    await compound.insertMany([
+      { a: 1, b: 1 },
+      { a: 1, b: 2 },
+    ]);
     const err = await rejection(compound.insertOne({ a: 1, b: 2 }));
     expect(err).toMatchObject({ code: 11000, keyPattern: { a: 1, b: 1 }, keyValue: { a: 1, b: 2 } });
 
@@ -129,22 +141,26 @@ describe('unique indexes', () => {
 
   it('ordered bulk writes stop at the first error, unordered ones report every error', async () => {
     const ordered = fresh();
-    const e1 = (await ordered.insertMany([{ _id: 1 }, { _id: 1 }, { _id: 2 }]).catch((e: unknown) => e)) as MongoBulkWriteError;
+    const e1 = (await ordered
+      .insertMany([{ _id: 1 }, { _id: 1 }, { _id: 2 }])
+      .catch((e: unknown) => e)) as MongoBulkWriteError;
     expect(e1).toBeInstanceOf(MongoBulkWriteError);
     expect(e1.result.insertedCount).toBe(1);
     expect(e1.writeErrors).toMatchObject([{ index: 1, code: 11000 }]);
     expect(await ordered.countDocuments()).toBe(1);
 
     const unordered = fresh();
-    const e2 = (await unordered.insertMany([{ _id: 1 }, { _id: 1 }, { _id: 2 }, { _id: 2 }], { ordered: false }).catch((e: unknown) => e)) as MongoBulkWriteError;
+    const e2 = (await unordered
+      .insertMany([{ _id: 1 }, { _id: 1 }, { _id: 2 }, { _id: 2 }], { ordered: false })
+      .catch((e: unknown) => e)) as MongoBulkWriteError;
     expect(e2.result.insertedCount).toBe(2);
-    expect([e2.writeErrors].flat().map((e) => e.index)).toEqual([1, 3]);
+    expect([e2.writeErrors].flat().map(e => e.index)).toEqual([1, 3]);
   });
 
   it('building a unique index over duplicates fails with 11000', async () => {
     const coll = fresh();
     await coll.insertMany([{ e: 'x' }, { e: 'x' }]);
     expect((await rejection(coll.createIndex({ e: 1 }, { unique: true }))).code).toBe(11000);
-    expect((await coll.listIndexes().toArray()).map((i) => i.name)).toEqual(['_id_']);
+    expect((await coll.listIndexes().toArray()).map(i => i.name)).toEqual(['_id_']);
   });
 });

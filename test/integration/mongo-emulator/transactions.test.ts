@@ -52,22 +52,32 @@ async function withSession<T>(run: (session: ClientSession) => Promise<T>): Prom
 describe('driver transactions', () => {
   it('keeps writes private until commit; reads inside see them', async () => {
     const coll = await fresh([{ _id: 1, v: 0 }]);
-    await withSession((session) =>
+    await withSession(session =>
       session.withTransaction(async () => {
         await coll.insertOne({ _id: 2, v: 0 }, { session });
         await coll.updateOne({ _id: 1 }, { $inc: { v: 5 } }, { session });
         await coll.updateOne({ _id: 3 }, { $set: { v: 9 } }, { session, upsert: true });
-        expect(await coll.find({}, { session }).sort({ _id: 1 }).toArray()).toEqual([{ _id: 1, v: 5 }, { _id: 2, v: 0 }, { _id: 3, v: 9 }]);
-        expect(await coll.aggregate([{ $group: { _id: null, total: { $sum: '$v' } } }], { session }).toArray()).toEqual([{ _id: null, total: 14 }]);
+        expect(await coll.find({}, { session }).sort({ _id: 1 }).toArray()).toEqual([
+          { _id: 1, v: 5 },
+          { _id: 2, v: 0 },
+          { _id: 3, v: 9 },
+        ]);
+        expect(
+          await coll.aggregate([{ $group: { _id: null, total: { $sum: '$v' } } }], { session }).toArray(),
+        ).toEqual([{ _id: null, total: 14 }]);
         expect(await coll.find().toArray()).toEqual([{ _id: 1, v: 0 }]);
       }),
     );
-    expect(await coll.find().sort({ _id: 1 }).toArray()).toEqual([{ _id: 1, v: 5 }, { _id: 2, v: 0 }, { _id: 3, v: 9 }]);
+    expect(await coll.find().sort({ _id: 1 }).toArray()).toEqual([
+      { _id: 1, v: 5 },
+      { _id: 2, v: 0 },
+      { _id: 3, v: 9 },
+    ]);
   });
 
   it('abort discards every write', async () => {
     const coll = await fresh([{ _id: 1, v: 0 }]);
-    await withSession(async (session) => {
+    await withSession(async session => {
       session.startTransaction();
       await coll.insertOne({ _id: 2 }, { session });
       await coll.deleteOne({ _id: 1 }, { session });
@@ -81,14 +91,14 @@ describe('driver transactions', () => {
     const stream = trackChangeStream(coll.watch());
     try {
       await stream.tryNext();
-      await withSession((session) =>
+      await withSession(session =>
         session.withTransaction(async () => {
           await coll.insertOne({ _id: 'a' }, { session });
           await coll.insertOne({ _id: 'b' }, { session });
         }),
       );
       const events: ChangeStreamDocument<Row>[] = [await stream.next(), await stream.next()];
-      expect(events.map((e) => (e as { documentKey: Row }).documentKey._id)).toEqual(['a', 'b']);
+      expect(events.map(e => (e as { documentKey: Row }).documentKey._id)).toEqual(['a', 'b']);
       for (const e of events) {
         expect(e).toHaveProperty('lsid');
         expect(e).toHaveProperty('txnNumber');
@@ -106,7 +116,9 @@ describe('driver transactions', () => {
       a.startTransaction();
       b.startTransaction();
       await coll.updateOne({ _id: 1 }, { $inc: { v: 1 } }, { session: a });
-      const error = (await coll.updateOne({ _id: 1 }, { $inc: { v: 10 } }, { session: b }).catch((e: unknown) => e)) as MongoServerError;
+      const error = (await coll
+        .updateOne({ _id: 1 }, { $inc: { v: 10 } }, { session: b })
+        .catch((e: unknown) => e)) as MongoServerError;
       expect(error).toBeInstanceOf(MongoServerError);
       expect(error.code).toBe(112);
       expect(error.hasErrorLabel('TransientTransactionError')).toBe(true);
@@ -122,7 +134,7 @@ describe('driver transactions', () => {
   it('a duplicate key inside a transaction fails it and nothing is committed', async () => {
     const coll = await fresh([{ _id: 1, email: 'a' }]);
     await coll.createIndex({ email: 1 }, { unique: true });
-    const error = await withSession((session) =>
+    const error = await withSession(session =>
       session
         .withTransaction(async () => {
           await coll.insertOne({ _id: 2, email: 'b' }, { session });
@@ -141,28 +153,32 @@ describe('mongoose transactions', () => {
       await mongoose.createConnection(mongo.uri, { dbName: db.databaseName, autoIndex: false }).asPromise(),
     );
     try {
-      const User = connection.model('User', new mongoose.Schema({ email: { type: String, unique: true }, name: String }), `users${++n}`);
+      const User = connection.model(
+        'User',
+        new mongoose.Schema({ email: { type: String, unique: true }, name: String }),
+        `users${++n}`,
+      );
       await User.createCollection();
       await User.syncIndexes();
-      await connection.transaction(async (session) => {
+      await connection.transaction(async session => {
         await User.create([{ email: 'a@x.io', name: 'A' }], { session });
         await User.updateOne({ email: 'a@x.io' }, { $set: { name: 'AA' } }, { session });
       });
       expect(await User.findOne({ email: 'a@x.io' }).lean()).toMatchObject({ name: 'AA' });
 
       await expect(
-        connection.transaction(async (session) => {
+        connection.transaction(async session => {
           await User.create([{ email: 'b@x.io', name: 'B' }], { session });
           throw new Error('rollback');
         }),
       ).rejects.toThrow('rollback');
       await expect(
-        connection.transaction(async (session) => {
+        connection.transaction(async session => {
           await User.create([{ email: 'c@x.io' }], { session });
           await User.create([{ email: 'a@x.io' }], { session });
         }),
       ).rejects.toMatchObject({ code: 11000 });
-      expect((await User.find().lean()).map((u) => u.email)).toEqual(['a@x.io']);
+      expect((await User.find().lean()).map(u => u.email)).toEqual(['a@x.io']);
     } finally {
       await connection.close();
     }

@@ -18,13 +18,17 @@ function copyValue(v: unknown): unknown {
   }
   const proto: unknown = Object.getPrototypeOf(v);
   // A plain object from another realm (jest's vm context) has a prototype whose prototype is null.
-  const plain = proto === Object.prototype || proto === null || (Object.getPrototypeOf(proto) === null && !('_bsontype' in v));
+  const plain =
+    proto === Object.prototype ||
+    proto === null ||
+    (Object.getPrototypeOf(proto) === null && !('_bsontype' in v));
   if (plain) {
     const out: Record<string, unknown> = {};
     for (const k of Object.keys(v)) {
       const x = copyValue((v as Record<string, unknown>)[k]);
       // A stored `__proto__` field must stay a field, not become the copy's prototype.
-      if (k === '__proto__') Object.defineProperty(out, k, { value: x, enumerable: true, writable: true, configurable: true });
+      if (k === '__proto__')
+        Object.defineProperty(out, k, { value: x, enumerable: true, writable: true, configurable: true });
       else out[k] = x;
     }
     return out;

@@ -17,17 +17,26 @@ export const ExtraErrorCodes = {
 } as const;
 
 export const badValue = (message: string): MongoCommandError => commandError(ErrorCodes.BadValue, message);
-export const failedToParse = (message: string): MongoCommandError => commandError(ErrorCodes.FailedToParse, message);
-export const typeMismatch = (message: string): MongoCommandError => commandError(ErrorCodes.TypeMismatch, message);
+export const failedToParse = (message: string): MongoCommandError =>
+  commandError(ErrorCodes.FailedToParse, message);
+export const typeMismatch = (message: string): MongoCommandError =>
+  commandError(ErrorCodes.TypeMismatch, message);
 export const pathNotViable = (message: string): MongoCommandError =>
   new MongoCommandError(ExtraErrorCodes.PathNotViable.code, ExtraErrorCodes.PathNotViable.codeName, message);
 
-export function errorOf(kind: { code: number; codeName: string }, message: string, extra: Document = {}): MongoCommandError {
+export function errorOf(
+  kind: { code: number; codeName: string },
+  message: string,
+  extra: Document = {},
+): MongoCommandError {
   return new MongoCommandError(kind.code, kind.codeName, message, extra);
 }
-export const immutableField = (message: string): MongoCommandError => commandError(ErrorCodes.ImmutableField, message);
+export const immutableField = (message: string): MongoCommandError =>
+  commandError(ErrorCodes.ImmutableField, message);
 
-export function writeConflict(message = 'WriteConflict error: this operation conflicted with another operation. Please retry your operation or multi-document transaction.'): MongoCommandError {
+export function writeConflict(
+  message = 'WriteConflict error: this operation conflicted with another operation. Please retry your operation or multi-document transaction.',
+): MongoCommandError {
   const { code, codeName } = ErrorCodes.WriteConflict;
   return new MongoCommandError(code, codeName, message, {}, [TRANSIENT_TRANSACTION_ERROR]);
 }

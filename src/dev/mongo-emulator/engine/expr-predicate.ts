@@ -16,7 +16,7 @@ export function compileExpr(expr: unknown, variables?: Record<string, unknown>):
   } catch (e) {
     throw asCommandError(e);
   }
-  return (doc) => {
+  return doc => {
     try {
       return query.test(toMingo(doc) as Record<string, unknown>);
     } catch (e) {

@@ -27,7 +27,13 @@ export function splitPath(path: string): string[] {
 
 const MISSING: PathValue = { value: undefined, missing: true };
 
-function walk(value: unknown, parts: string[], i: number, out: PathValue[], position: number | undefined): void {
+function walk(
+  value: unknown,
+  parts: string[],
+  i: number,
+  out: PathValue[],
+  position: number | undefined,
+): void {
   if (i === parts.length) {
     out.push({ value, missing: false, position });
     return;

@@ -51,7 +51,9 @@ export function indexKey(v: unknown): string {
     case 'timestamp':
       return `t${(v as Timestamp).t}:${(v as Timestamp).i}`;
     case 'regex':
-      return v instanceof RegExp ? `r${v.source}/${v.flags}` : `r${(v as BSONRegExp).pattern}/${(v as BSONRegExp).options}`;
+      return v instanceof RegExp
+        ? `r${v.source}/${v.flags}`
+        : `r${(v as BSONRegExp).pattern}/${(v as BSONRegExp).options}`;
     case 'javascript':
       return `j${(v as Code).code}`;
     default:

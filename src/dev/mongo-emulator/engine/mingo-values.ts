@@ -26,7 +26,9 @@ export function toMingo(v: unknown): unknown {
 }
 
 function defaultNumber(n: number): unknown {
-  return Number.isInteger(n) && n >= -2147483648 && n <= 2147483647 && !Object.is(n, -0) ? new Int32(n) : new Double(n);
+  return Number.isInteger(n) && n >= -2147483648 && n <= 2147483647 && !Object.is(n, -0)
+    ? new Int32(n)
+    : new Double(n);
 }
 
 function sameNumber(original: unknown, n: number): boolean {

@@ -100,14 +100,16 @@ export class StorageEngine implements Engine {
   }
 
   listDatabases(): { name: string; sizeOnDisk: number; empty: boolean }[] {
-    return this.catalog.databases().map((name) => {
+    return this.catalog.databases().map(name => {
       const docs = this.catalog.collections(name).reduce((n, c) => n + c.docs.size, 0);
       return { name, sizeOnDisk: 8192 + docs * APPROX_DOC_BYTES, empty: false };
     });
   }
 
   listCollections(db: string): CollectionInfo[] {
-    return this.catalog.collections(db).map((c) => ({ name: c.ns.coll, options: deepCopy(c.options), uuid: Uint8Array.from(c.uuid) }));
+    return this.catalog
+      .collections(db)
+      .map(c => ({ name: c.ns.coll, options: deepCopy(c.options), uuid: Uint8Array.from(c.uuid) }));
   }
 
   createCollection(db: string, coll: string, options: CollectionOptions): void {
@@ -159,19 +161,21 @@ export class StorageEngine implements Engine {
   }
 
   insert(db: string, coll: string, docs: Document[], options: WriteOptions): InsertResult {
-    return this.write(options.txn, (records) => {
+    return this.write(options.txn, records => {
       const view = this.writeView(db, coll, options.txn);
-      const batch = runBatch(docs, options.ordered, (doc) => executeInsert(view, doc, records));
+      const batch = runBatch(docs, options.ordered, doc => executeInsert(view, doc, records));
       return { n: batch.results.length, writeErrors: batch.writeErrors };
     });
   }
 
   update(db: string, coll: string, updates: UpdateStatement[], options: WriteOptions): UpdateResult {
-    return this.write(options.txn, (records) => {
+    return this.write(options.txn, records => {
       const view = this.writeView(db, coll, options.txn);
       const now = this.clock();
-      const batch = runBatch(updates, options.ordered, (stmt) => executeUpdate(view, stmt, now, records));
-      const upserted = batch.results.filter((r) => r.result.upsertedId !== undefined).map((r) => ({ index: r.index, _id: r.result.upsertedId }));
+      const batch = runBatch(updates, options.ordered, stmt => executeUpdate(view, stmt, now, records));
+      const upserted = batch.results
+        .filter(r => r.result.upsertedId !== undefined)
+        .map(r => ({ index: r.index, _id: r.result.upsertedId }));
       return {
         n: batch.results.reduce((n, r) => n + r.result.n, 0),
         nModified: batch.results.reduce((n, r) => n + r.result.nModified, 0),
@@ -182,15 +186,17 @@ export class StorageEngine implements Engine {
   }
 
   delete(db: string, coll: string, deletes: DeleteStatement[], options: WriteOptions): DeleteResult {
-    return this.write(options.txn, (records) => {
+    return this.write(options.txn, records => {
       const view = this.writeView(db, coll, options.txn);
-      const batch = runBatch(deletes, options.ordered, (stmt) => executeDelete(view, stmt, records));
+      const batch = runBatch(deletes, options.ordered, stmt => executeDelete(view, stmt, records));
       return { n: batch.results.reduce((n, r) => n + r.result, 0), writeErrors: batch.writeErrors };
     });
   }
 
   findAndModify(db: string, coll: string, spec: FindAndModifySpec, txn?: TxnRef): FindAndModifyResult {
-    return this.write(txn, (records) => executeFindAndModify(this.writeView(db, coll, txn), spec, this.clock(), records));
+    return this.write(txn, records =>
+      executeFindAndModify(this.writeView(db, coll, txn), spec, this.clock(), records),
+    );
   }
 
   find(db: string, coll: string, spec: FindSpec, txn?: TxnRef): Document[] {
@@ -206,7 +212,9 @@ export class StorageEngine implements Engine {
   aggregate(db: string, coll: string | null, pipeline: Document[], txn?: TxnRef): Document[] {
     if (txn) this.txns.assertOpen(txn);
     const resolve = (name: string): Document[] =>
-      this.readView(db, name, txn)?.candidates(undefined).map((e) => toMingo(e.doc) as Document) ?? [];
+      this.readView(db, name, txn)
+        ?.candidates(undefined)
+        .map(e => toMingo(e.doc) as Document) ?? [];
     const view = coll === null ? null : (this.readView(db, coll, txn) ?? emptyView(db, coll));
     return runAggregation(view, pipeline, resolve);
   }
@@ -225,7 +233,10 @@ export class StorageEngine implements Engine {
    * Not part of Engine: counters for tests and diagnostics. `docsExamined` is cumulative, like
    * MongoDB's totalDocsExamined summed over the collection's operations.
    */
-  collectionStats(db: string, coll: string): { documents: number; indexes: number; docsExamined: number } | null {
+  collectionStats(
+    db: string,
+    coll: string,
+  ): { documents: number; indexes: number; docsExamined: number } | null {
     const c = this.catalog.get(db, coll);
     return c ? { documents: c.docs.size, indexes: c.indexes.size + 1, docsExamined: c.docsExamined } : null;
   }
@@ -243,7 +254,7 @@ export class StorageEngine implements Engine {
   }
 
   commitTransaction(txn: TxnRef): void {
-    this.publish(this.txns.commit(txn, (c) => this.catalog.get(c.ns.db, c.ns.coll) === c));
+    this.publish(this.txns.commit(txn, c => this.catalog.get(c.ns.db, c.ns.coll) === c));
   }
 
   abortTransaction(txn: TxnRef): void {

@@ -35,7 +35,7 @@ const STAGE_NAMES: Readonly<Record<string, string>> = {
 
 /** The pipeline with $match/$sort/$lookup (also inside $facet) pointing at the emulator's stages. */
 export function rewritePipeline(stages: Document[]): Document[] {
-  return stages.map((stage) => {
+  return stages.map(stage => {
     const [name] = Object.keys(stage);
     const arg = stage[name];
     if (name === '$facet' && isPlainObject(arg)) {
@@ -74,27 +74,37 @@ export function createStageContext(resolve: CollectionResolver): Context {
   ops[STAGE_NAMES.$match] = (coll, expr, options) => {
     if (!isPlainObject(expr)) throw badValue('the match filter must be an expression in an object');
     const matcher = compileFilter(expr as Document, { variables: variablesOf(options) });
-    return coll.filter((doc) => matcher(doc));
+    return coll.filter(doc => matcher(doc));
   };
 
   ops[STAGE_NAMES.$sort] = (coll, expr) => {
-    if (!isPlainObject(expr) || Object.keys(expr).length === 0) throw badValue('$sort stage must have at least one sort key');
-    return coll.transform((docs: unknown[]) => sortDocuments(docs, expr as Document)[Symbol.iterator]() as unknown as Iterator);
+    if (!isPlainObject(expr) || Object.keys(expr).length === 0)
+      throw badValue('$sort stage must have at least one sort key');
+    return coll.transform(
+      (docs: unknown[]) => sortDocuments(docs, expr as Document)[Symbol.iterator]() as unknown as Iterator,
+    );
   };
 
   ops[STAGE_NAMES.$count] = (coll, expr) => {
     if (typeof expr !== 'string' || expr === '' || expr.startsWith('$') || expr.includes('.')) {
       throw badValue('the count field must be a non-empty string without $ or .');
     }
-    return coll.transform((docs: unknown[]) => (docs.length ? [{ [expr]: docs.length }] : [])[Symbol.iterator]() as unknown as Iterator);
+    return coll.transform(
+      (docs: unknown[]) =>
+        (docs.length ? [{ [expr]: docs.length }] : [])[Symbol.iterator]() as unknown as Iterator,
+    );
   };
 
   ops[STAGE_NAMES.$lookup] = (coll, expr, options) => {
-    if (!isPlainObject(expr) || typeof expr.as !== 'string') throw badValue('$lookup requires an object with an `as` field');
+    if (!isPlainObject(expr) || typeof expr.as !== 'string')
+      throw badValue('$lookup requires an object with an `as` field');
     const { from, localField, foreignField, pipeline, as } = expr as Record<string, unknown>;
-    if (from !== undefined && typeof from !== 'string') throw badValue('$lookup from must be a collection name');
-    if ((localField === undefined) !== (foreignField === undefined)) throw badValue('$lookup requires both or neither of localField and foreignField');
-    if (pipeline !== undefined && !Array.isArray(pipeline)) throw badValue('$lookup pipeline must be an array');
+    if (from !== undefined && typeof from !== 'string')
+      throw badValue('$lookup from must be a collection name');
+    if ((localField === undefined) !== (foreignField === undefined))
+      throw badValue('$lookup requires both or neither of localField and foreignField');
+    if (pipeline !== undefined && !Array.isArray(pipeline))
+      throw badValue('$lookup pipeline must be an array');
     const foreign = typeof from === 'string' ? resolve(from) : [];
     let byKey: Map<string, Document[]> | undefined;
     if (typeof foreignField === 'string') {
@@ -114,12 +124,14 @@ export function createStageContext(resolve: CollectionResolver): Context {
       if (byKey) {
         const hits = new Set<Document>();
         for (const k of joinKeys(doc, localField as string)) for (const f of byKey.get(k) ?? []) hits.add(f);
-        joined = foreign.filter((f) => hits.has(f));
+        joined = foreign.filter(f => hits.has(f));
       }
       let result: Document[] = joined;
       if (Array.isArray(pipeline) && pipeline.length > 0) {
         const letValues = letSpec
-          ? (new Aggregator([{ $set: { [LET]: letSpec } }], { context: context(), variables: outer }).run([{ ...doc }])[0]?.[LET] as Record<string, unknown>)
+          ? (new Aggregator([{ $set: { [LET]: letSpec } }], { context: context(), variables: outer }).run([
+              { ...doc },
+            ])[0]?.[LET] as Record<string, unknown>)
           : {};
         result = new Aggregator(rewritePipeline(pipeline as Document[]), {
           context: context(),
@@ -129,7 +141,11 @@ export function createStageContext(resolve: CollectionResolver): Context {
         }).run(joined);
       }
       const out: Document = { ...doc };
-      setField(out, as as string, result.map((r) => ({ ...r })));
+      setField(
+        out,
+        as as string,
+        result.map(r => ({ ...r })),
+      );
       return out;
     });
   };

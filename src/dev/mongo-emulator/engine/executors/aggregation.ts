@@ -15,13 +15,24 @@ import type { CollectionResolver } from './aggregation-stages';
 import { createStageContext, rewritePipeline } from './aggregation-stages';
 import { matchEntries } from './read-queries';
 
-const UNSUPPORTED = new Set(['$out', '$merge', '$changeStream', '$currentOp', '$collStats', '$indexStats', '$listSessions', '$planCacheStats', '$search']);
+const UNSUPPORTED = new Set([
+  '$out',
+  '$merge',
+  '$changeStream',
+  '$currentOp',
+  '$collStats',
+  '$indexStats',
+  '$listSessions',
+  '$planCacheStats',
+  '$search',
+]);
 
 function validate(pipeline: Document[]): void {
   if (!Array.isArray(pipeline)) throw badValue("'pipeline' option must be specified as an array");
   for (const stage of pipeline) {
     const keys = isPlainObject(stage) ? Object.keys(stage) : [];
-    if (keys.length !== 1) throw badValue('A pipeline stage specification object must contain exactly one field.');
+    if (keys.length !== 1)
+      throw badValue('A pipeline stage specification object must contain exactly one field.');
     if (UNSUPPORTED.has(keys[0])) throw badValue(`${keys[0]} is not supported by the emulator`);
   }
 }
@@ -30,14 +41,20 @@ function validate(pipeline: Document[]): void {
  * @param view - the collection aggregated, or null for a database-level `aggregate: 1`.
  * @param resolve - other collections of the database, for `$lookup`.
  */
-export function runAggregation(view: CollectionView | null, pipeline: Document[], resolve: CollectionResolver): Document[] {
+export function runAggregation(
+  view: CollectionView | null,
+  pipeline: Document[],
+  resolve: CollectionResolver,
+): Document[] {
   validate(pipeline);
   let stages = pipeline;
   let source: Document[] = [];
   if (view) {
     const first = stages[0];
     const leadingMatch = first && isPlainObject(first.$match) ? (first.$match as Document) : undefined;
-    source = leadingMatch ? matchEntries(view, leadingMatch).map((m) => m.entry.doc) : view.candidates(undefined).map((e) => e.doc);
+    source = leadingMatch
+      ? matchEntries(view, leadingMatch).map(m => m.entry.doc)
+      : view.candidates(undefined).map(e => e.doc);
     if (leadingMatch) stages = stages.slice(1);
   }
   const originals = new Map<string, Document>();
@@ -48,8 +65,8 @@ export function runAggregation(view: CollectionView | null, pipeline: Document[]
       scriptEnabled: false,
       collectionResolver: resolve,
     });
-    const out = aggregator.run(source.map((d) => toMingo(d) as Document));
-    return out.map((doc) => {
+    const out = aggregator.run(source.map(d => toMingo(d) as Document));
+    return out.map(doc => {
       const original = '_id' in doc ? originals.get(indexKey(doc._id)) : undefined;
       return fromMingo(doc, original) as Document;
     });

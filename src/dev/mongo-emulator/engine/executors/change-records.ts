@@ -7,7 +7,11 @@ import type { ChangeRecord, Document, UpdateDescription } from '../../types';
 import { deepCopy } from '../deep-copy';
 import type { CollectionView } from '../storage/collection-view';
 
-function base(view: CollectionView, operationType: ChangeRecord['operationType'], doc: Document): ChangeRecord {
+function base(
+  view: CollectionView,
+  operationType: ChangeRecord['operationType'],
+  doc: Document,
+): ChangeRecord {
   return {
     operationType,
     ns: { ...view.ns },
@@ -21,7 +25,12 @@ export function insertRecord(view: CollectionView, doc: Document): ChangeRecord 
 }
 
 /** `pre` is the replaced document; `description` is already a fresh copy (ChangeLog/diff build it). */
-export function updateRecord(view: CollectionView, pre: Document, post: Document, description: UpdateDescription): ChangeRecord {
+export function updateRecord(
+  view: CollectionView,
+  pre: Document,
+  post: Document,
+  description: UpdateDescription,
+): ChangeRecord {
   return {
     ...base(view, 'update', post),
     fullDocument: deepCopy(post),
@@ -31,7 +40,11 @@ export function updateRecord(view: CollectionView, pre: Document, post: Document
 }
 
 export function replaceRecord(view: CollectionView, pre: Document, post: Document): ChangeRecord {
-  return { ...base(view, 'replace', post), fullDocument: deepCopy(post), fullDocumentBeforeChange: view.released(pre) };
+  return {
+    ...base(view, 'replace', post),
+    fullDocument: deepCopy(post),
+    fullDocumentBeforeChange: view.released(pre),
+  };
 }
 
 export function deleteRecord(view: CollectionView, pre: Document): ChangeRecord {

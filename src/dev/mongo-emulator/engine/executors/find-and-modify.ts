@@ -14,17 +14,28 @@ import { matchEntries } from './read-queries';
 import { storeUpdate, upsert } from './update-statement';
 
 function validate(spec: FindAndModifySpec): void {
-  if (spec.remove && spec.update !== undefined) throw failedToParse('Cannot specify both an update and remove=true');
-  if (!spec.remove && spec.update === undefined) throw failedToParse('Either an update or remove=true must be specified');
+  if (spec.remove && spec.update !== undefined)
+    throw failedToParse('Cannot specify both an update and remove=true');
+  if (!spec.remove && spec.update === undefined)
+    throw failedToParse('Either an update or remove=true must be specified');
   if (spec.remove && spec.upsert) throw failedToParse('Cannot specify both upsert=true and remove=true ');
-  if (spec.remove && spec.new) throw failedToParse("Cannot specify both new=true and remove=true; 'remove' always returns the deleted document");
+  if (spec.remove && spec.new)
+    throw failedToParse(
+      "Cannot specify both new=true and remove=true; 'remove' always returns the deleted document",
+    );
 }
 
-export function executeFindAndModify(view: CollectionView, spec: FindAndModifySpec, now: Date, records: ChangeRecord[]): FindAndModifyResult {
+export function executeFindAndModify(
+  view: CollectionView,
+  spec: FindAndModifySpec,
+  now: Date,
+  records: ChangeRecord[],
+): FindAndModifyResult {
   validate(spec);
   const projection = compileProjection(spec.fields);
   const [match] = matchEntries(view, spec.query, spec.sort, 1);
-  const project = (doc: Document | undefined): Document | null => (doc ? projection.apply(doc, match?.position) : null);
+  const project = (doc: Document | undefined): Document | null =>
+    doc ? projection.apply(doc, match?.position) : null;
   if (spec.remove) {
     if (!match) return { value: null, lastErrorObject: { n: 0 } };
     view.remove(match.entry.idKey);
@@ -42,5 +53,8 @@ export function executeFindAndModify(view: CollectionView, spec: FindAndModifySp
   if (!spec.upsert) return { value: null, lastErrorObject: { n: 0, updatedExisting: false } };
   const doc = upsert(view, spec.query ?? {}, parsed, now);
   records.push(insertRecord(view, doc));
-  return { value: spec.new ? project(doc) : null, lastErrorObject: { n: 1, updatedExisting: false, upserted: doc._id } };
+  return {
+    value: spec.new ? project(doc) : null,
+    lastErrorObject: { n: 1, updatedExisting: false, upserted: doc._id },
+  };
 }

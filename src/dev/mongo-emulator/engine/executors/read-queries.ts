@@ -32,7 +32,12 @@ function nonNegative(v: number | undefined, what: string): number {
  * Matching entries in natural or `sort` order. `want` (skip + limit) lets an unsorted scan stop
  * early; 0 means all.
  */
-export function matchEntries(view: CollectionView, filter: Document | undefined, sort?: Document, want = 0): Match[] {
+export function matchEntries(
+  view: CollectionView,
+  filter: Document | undefined,
+  sort?: Document,
+  want = 0,
+): Match[] {
   const matcher = compileFilter(filter);
   const sorting = parseSort(sort).length > 0;
   const out: Match[] = [];
@@ -42,7 +47,7 @@ export function matchEntries(view: CollectionView, filter: Document | undefined,
     out.push({ entry, position: details.position });
     if (!sorting && want > 0 && out.length >= want) break;
   }
-  return sorting ? sortDocuments(out, sort, (m) => m.entry.doc) : out;
+  return sorting ? sortDocuments(out, sort, m => m.entry.doc) : out;
 }
 
 export function findDocuments(view: CollectionView, spec: FindSpec): Document[] {
@@ -51,10 +56,15 @@ export function findDocuments(view: CollectionView, spec: FindSpec): Document[] 
   const projection = compileProjection(spec.projection);
   const matches = matchEntries(view, spec.filter, spec.sort, limit > 0 ? skip + limit : 0);
   const page = matches.slice(skip, limit > 0 ? skip + limit : undefined);
-  return page.map((m) => projection.apply(m.entry.doc, m.position));
+  return page.map(m => projection.apply(m.entry.doc, m.position));
 }
 
-export function countDocuments(view: CollectionView, query: Document | undefined, skip?: number, limit?: number): number {
+export function countDocuments(
+  view: CollectionView,
+  query: Document | undefined,
+  skip?: number,
+  limit?: number,
+): number {
   const s = nonNegative(skip, 'skip');
   const l = nonNegative(limit, 'limit');
   const n = Math.max(matchEntries(view, query).length - s, 0);
@@ -77,5 +87,5 @@ export function distinctValues(view: CollectionView, key: string, query: Documen
       else add(c.value);
     }
   }
-  return [...seen.values()].sort(compareValues).map((v) => deepCopy(v));
+  return [...seen.values()].sort(compareValues).map(v => deepCopy(v));
 }

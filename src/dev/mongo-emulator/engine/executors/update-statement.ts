@@ -25,12 +25,22 @@ export interface UpdateStatementResult {
 }
 
 /** Stores the outcome of updating `pre` and returns its change record, or nothing for a no-op. */
-export function storeUpdate(view: CollectionView, idKey: string, pre: Document, outcome: UpdateOutcome): ChangeRecord | undefined {
+export function storeUpdate(
+  view: CollectionView,
+  idKey: string,
+  pre: Document,
+  outcome: UpdateOutcome,
+): ChangeRecord | undefined {
   if (!outcome.changed) return undefined;
   view.replace(idKey, outcome.doc);
   return outcome.operationType === 'replace'
     ? replaceRecord(view, pre, outcome.doc)
-    : updateRecord(view, pre, outcome.doc, outcome.description ?? { updatedFields: {}, removedFields: [], truncatedArrays: [] });
+    : updateRecord(
+        view,
+        pre,
+        outcome.doc,
+        outcome.description ?? { updatedFields: {}, removedFields: [], truncatedArrays: [] },
+      );
 }
 
 /** Inserts the document an upsert creates and returns it. */
@@ -49,9 +59,15 @@ export function upsert(view: CollectionView, filter: Document, parsed: ParsedUpd
 }
 
 /** Pushes a change record to `records` for each write as it happens (a later failure keeps them). */
-export function executeUpdate(view: CollectionView, stmt: UpdateStatement, now: Date, records: ChangeRecord[]): UpdateStatementResult {
+export function executeUpdate(
+  view: CollectionView,
+  stmt: UpdateStatement,
+  now: Date,
+  records: ChangeRecord[],
+): UpdateStatementResult {
   const parsed = parseUpdate(stmt.u, stmt.arrayFilters);
-  if (parsed.kind === 'replacement' && stmt.multi) throw failedToParse('multi update is not supported for replacement-style update');
+  if (parsed.kind === 'replacement' && stmt.multi)
+    throw failedToParse('multi update is not supported for replacement-style update');
   const matcher = compileFilter(stmt.q);
   let n = 0;
   let nModified = 0;

@@ -21,7 +21,11 @@ export function toWriteError(e: unknown, index: number): WriteError {
   return out;
 }
 
-export function runBatch<S, R>(statements: S[], ordered: boolean, run: (statement: S, index: number) => R): BatchResult<R> {
+export function runBatch<S, R>(
+  statements: S[],
+  ordered: boolean,
+  run: (statement: S, index: number) => R,
+): BatchResult<R> {
   const results: { index: number; result: R }[] = [];
   const writeErrors: WriteError[] = [];
   for (let i = 0; i < statements.length; i++) {

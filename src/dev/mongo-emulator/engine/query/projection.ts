@@ -24,7 +24,7 @@ export interface CompiledProjection {
   apply(doc: Document, position?: number): Document;
 }
 
-const identity: CompiledProjection = { apply: (doc) => deepCopy(doc) };
+const identity: CompiledProjection = { apply: doc => deepCopy(doc) };
 
 export function compileProjection(spec: Document | undefined | null): CompiledProjection {
   if (!spec || Object.keys(spec).length === 0) return identity;
@@ -38,7 +38,10 @@ export function compileProjection(spec: Document | undefined | null): CompiledPr
     if (mode && mode !== next) {
       const code = next === 'include' ? 31253 : 31254;
       const [what, other] = next === 'include' ? ['inclusion', 'exclusion'] : ['exclusion', 'inclusion'];
-      throw errorOf(ExtraErrorCodes.Location(code), `Cannot do ${what} on field ${path} in ${other} projection`);
+      throw errorOf(
+        ExtraErrorCodes.Location(code),
+        `Cannot do ${what} on field ${path} in ${other} projection`,
+      );
     }
     mode = next;
   };
@@ -119,7 +122,7 @@ function includeArray(values: unknown[], tree: Tree): unknown[] {
 }
 
 function exclude(value: unknown, tree: Tree): unknown {
-  if (Array.isArray(value)) return value.map((v) => exclude(v, tree));
+  if (Array.isArray(value)) return value.map(v => exclude(v, tree));
   if (!isPlainObject(value)) return deepCopy(value);
   const out: Document = {};
   for (const [key, v] of Object.entries(value)) {
@@ -156,12 +159,14 @@ function sliceSpecial(path: string, arg: unknown): Special {
   } else {
     limit = numberArg(arg);
   }
-  if (Number.isNaN(limit) || (skip !== undefined && Number.isNaN(skip))) throw badValue('$slice only supports numbers and [skip, limit] arrays');
+  if (Number.isNaN(limit) || (skip !== undefined && Number.isNaN(skip)))
+    throw badValue('$slice only supports numbers and [skip, limit] arrays');
   return {
     parts: splitPath(path),
     apply(value) {
       if (!Array.isArray(value)) return value;
-      if (skip === undefined) return limit >= 0 ? value.slice(0, limit) : value.slice(Math.max(value.length + limit, 0));
+      if (skip === undefined)
+        return limit >= 0 ? value.slice(0, limit) : value.slice(Math.max(value.length + limit, 0));
       const start = skip >= 0 ? Math.min(skip, value.length) : Math.max(value.length + skip, 0);
       return value.slice(start, start + limit);
     },
@@ -177,7 +182,9 @@ function elemMatchSpecial(path: string, query: Document): Special {
     apply(value) {
       if (!Array.isArray(value)) return undefined;
       const details: MatchDetails = {};
-      return matcher({ v: value }, details) && details.position !== undefined ? [value[details.position]] : undefined;
+      return matcher({ v: value }, details) && details.position !== undefined
+        ? [value[details.position]]
+        : undefined;
     },
   };
 }
@@ -188,7 +195,10 @@ function positionalSpecial(path: string): Special {
     apply(value, position) {
       if (!Array.isArray(value)) return value;
       if (position === undefined || position >= value.length) {
-        throw errorOf(ExtraErrorCodes.Location(51246), 'Executor error during find command :: caused by :: positional operator \'.$\' couldn\'t find a matching element in the array');
+        throw errorOf(
+          ExtraErrorCodes.Location(51246),
+          "Executor error during find command :: caused by :: positional operator '.$' couldn't find a matching element in the array",
+        );
       }
       return [value[position]];
     },

@@ -13,7 +13,15 @@ import { badValue } from '../engine-errors';
 import { compileExpr } from '../expr-predicate';
 import { pathValues, splitPath } from '../field-path';
 import type { ValueTest } from './value-predicates';
-import { comparisonTest, equalsTest, inTest, modTest, regexTest, toRegExp, typeTest } from './value-predicates';
+import {
+  comparisonTest,
+  equalsTest,
+  inTest,
+  modTest,
+  regexTest,
+  toRegExp,
+  typeTest,
+} from './value-predicates';
 
 /** Filled in by a successful match: the array element position positional `$` refers to. */
 export interface MatchDetails {
@@ -36,11 +44,11 @@ const record = (details: MatchDetails | undefined, position: number | undefined)
 const all =
   (nodes: Node[]): Node =>
   (doc, details) =>
-    nodes.every((n) => n(doc, details));
+    nodes.every(n => n(doc, details));
 
 const not =
   (node: Node): Node =>
-  (doc) =>
+  doc =>
     !node(doc, undefined);
 
 export function compileFilter(filter: Document | null | undefined, options: CompileOptions = {}): Matcher {
@@ -57,7 +65,7 @@ function compileDocument(filter: Document, options: CompileOptions): Node {
 
 function subFilters(op: string, value: unknown, options: CompileOptions): Node[] {
   if (!Array.isArray(value) || value.length === 0) throw badValue(`${op} must be a nonempty array`);
-  return value.map((f) => {
+  return value.map(f => {
     if (!isPlainObject(f)) throw badValue(`${op} argument's entries must be objects`);
     return compileDocument(f, options);
   });
@@ -69,15 +77,15 @@ function compileEntry(key: string, value: unknown, options: CompileOptions): Nod
       return all(subFilters(key, value, options));
     case '$or': {
       const nodes = subFilters(key, value, options);
-      return (doc, details) => nodes.some((n) => n(doc, details));
+      return (doc, details) => nodes.some(n => n(doc, details));
     }
     case '$nor': {
       const nodes = subFilters(key, value, options);
-      return (doc) => !nodes.some((n) => n(doc, undefined));
+      return doc => !nodes.some(n => n(doc, undefined));
     }
     case '$expr': {
       const test = compileExpr(value, options.variables);
-      return (doc) => test(doc);
+      return doc => test(doc);
     }
     case '$comment':
       return () => true;
@@ -145,7 +153,7 @@ function compileOperator(
     case '$nin':
       return not(leaf(parts, inTest(arg, '$nin')));
     case '$exists': {
-      const exists: Node = (doc) => pathValues(doc, parts).some((c) => !c.missing);
+      const exists: Node = doc => pathValues(doc, parts).some(c => !c.missing);
       return numberArg(arg) || arg === true ? exists : not(exists);
     }
     case '$type':
@@ -153,7 +161,7 @@ function compileOperator(
     case '$size': {
       const n = numberArg(arg);
       if (!Number.isInteger(n) || n < 0) throw badValue('$size needs a non-negative integer');
-      return (doc) => pathValues(doc, parts).some((c) => Array.isArray(c.value) && c.value.length === n);
+      return doc => pathValues(doc, parts).some(c => Array.isArray(c.value) && c.value.length === n);
     }
     case '$all':
       return compileAll(parts, arg, options);
@@ -182,7 +190,7 @@ function compileOperator(
 function compileAll(parts: string[], arg: unknown, options: CompileOptions): Node {
   if (!Array.isArray(arg)) throw badValue('$all needs an array');
   if (arg.length === 0) return () => false;
-  const nodes = arg.map((element) => {
+  const nodes = arg.map(element => {
     if (isOperatorDoc(element)) {
       const keys = Object.keys(element);
       if (keys.length !== 1 || keys[0] !== '$elemMatch') throw badValue('no $ expressions in $all');
@@ -200,14 +208,14 @@ const ELEMENT = '';
 function compileElemMatch(parts: string[], arg: unknown, options: CompileOptions): Node {
   if (!isPlainObject(arg)) throw badValue('$elemMatch needs an Object');
   const keys = Object.keys(arg);
-  const valueForm = keys.length > 0 && keys.every((k) => k.startsWith('$') && !LOGICAL.has(k));
+  const valueForm = keys.length > 0 && keys.every(k => k.startsWith('$') && !LOGICAL.has(k));
   let matchesElement: (element: unknown) => boolean;
   if (valueForm) {
     const node = compileField([ELEMENT], arg, options);
-    matchesElement = (element) => node({ [ELEMENT]: element }, undefined);
+    matchesElement = element => node({ [ELEMENT]: element }, undefined);
   } else {
     const node = compileDocument(arg, options);
-    matchesElement = (element) => isPlainObject(element) && node(element, undefined);
+    matchesElement = element => isPlainObject(element) && node(element, undefined);
   }
   return (doc, details) => {
     for (const c of pathValues(doc, parts)) {

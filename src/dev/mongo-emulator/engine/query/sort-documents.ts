@@ -19,7 +19,8 @@ export function parseSort(spec: Document | undefined | null): SortKey[] {
   return Object.entries(spec).map(([path, dir]) => {
     if (isPlainObject(dir)) throw badValue(`$meta sort (${path}) is not supported by the emulator`);
     const n = numberArg(dir);
-    if (n !== 1 && n !== -1) throw badValue('$sort key ordering must be 1 (for ascending) or -1 (for descending)');
+    if (n !== 1 && n !== -1)
+      throw badValue('$sort key ordering must be 1 (for ascending) or -1 (for descending)');
     return { parts: splitPath(path), direction: n };
   });
 }
@@ -42,10 +43,14 @@ function sortValue(doc: unknown, key: SortKey): unknown {
 }
 
 /** Sorts stably (ties keep their input order, which is natural order for stored documents). */
-export function sortDocuments<T>(items: T[], spec: Document | undefined | null, docOf: (item: T) => unknown = (x) => x): T[] {
+export function sortDocuments<T>(
+  items: T[],
+  spec: Document | undefined | null,
+  docOf: (item: T) => unknown = x => x,
+): T[] {
   const keys = parseSort(spec);
   if (keys.length === 0) return items;
-  const decorated = items.map((doc, i) => ({ doc, i, values: keys.map((k) => sortValue(docOf(doc), k)) }));
+  const decorated = items.map((doc, i) => ({ doc, i, values: keys.map(k => sortValue(docOf(doc), k)) }));
   decorated.sort((a, b) => {
     for (let k = 0; k < keys.length; k++) {
       const c = compareValues(a.values[k], b.values[k]) * keys[k].direction;
@@ -53,5 +58,5 @@ export function sortDocuments<T>(items: T[], spec: Document | undefined | null, 
     }
     return a.i - b.i;
   });
-  return decorated.map((d) => d.doc);
+  return decorated.map(d => d.doc);
 }

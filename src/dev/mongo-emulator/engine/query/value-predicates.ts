@@ -4,7 +4,15 @@
  * regexes matching strings.
  */
 import type { BSONRegExp, BSONSymbol } from 'bson';
-import { BSON_TYPE_CODES, BsonType, bsonTypeOf, isNumericType, numberArg, toNumber, typeRank } from '../bson-types';
+import {
+  BSON_TYPE_CODES,
+  BsonType,
+  bsonTypeOf,
+  isNumericType,
+  numberArg,
+  toNumber,
+  typeRank,
+} from '../bson-types';
 import type { BsonTypeName } from '../bson-types';
 import { badValue } from '../engine-errors';
 import { indexKey } from '../index-key';
@@ -30,7 +38,13 @@ export function comparisonTest(op: ComparisonOp, operand: unknown): ValueTest {
   }
   const rank = typeRank(bsonTypeOf(operand));
   const accept =
-    op === '$gt' ? (c: number) => c > 0 : op === '$gte' ? (c: number) => c >= 0 : op === '$lt' ? (c: number) => c < 0 : (c: number) => c <= 0;
+    op === '$gt'
+      ? (c: number) => c > 0
+      : op === '$gte'
+        ? (c: number) => c >= 0
+        : op === '$lt'
+          ? (c: number) => c < 0
+          : (c: number) => c <= 0;
   return (v, missing) => {
     if (missing || typeRank(bsonTypeOf(v)) !== rank) return false;
     return accept(compareValues(v, operand));
@@ -80,19 +94,20 @@ export function inTest(operand: unknown, op = '$in'): ValueTest {
   for (const x of operand) {
     if (x instanceof RegExp || bsonTypeOf(x) === 'regex') regexes.push(regexTest(toRegExp(x)));
     else if (x === null || x === undefined) matchesNull = true;
-    else if (bsonTypeOf(x) === 'object' && Object.keys(x as object)[0]?.startsWith('$')) throw badValue(`cannot nest $ under ${op}`);
+    else if (bsonTypeOf(x) === 'object' && Object.keys(x as object)[0]?.startsWith('$'))
+      throw badValue(`cannot nest $ under ${op}`);
     else keys.add(indexKey(x));
   }
   return (v, missing) => {
     if (isNullish(v, missing)) return matchesNull;
-    return keys.has(indexKey(v)) || regexes.some((t) => t(v, missing));
+    return keys.has(indexKey(v)) || regexes.some(t => t(v, missing));
   };
 }
 
 function typeNames(operand: unknown): (BsonTypeName | 'number')[] {
   const list = Array.isArray(operand) ? operand : [operand];
   if (list.length === 0) throw badValue('$type must match at least one type');
-  return list.map((t) => {
+  return list.map(t => {
     if (typeof t === 'string') {
       if (t === 'number' || t in BsonType) return t as BsonTypeName | 'number';
       throw badValue(`Unknown type name alias: ${t}`);
@@ -109,7 +124,7 @@ export function typeTest(operand: unknown): { test: ValueTest; wantsArray: boole
   const test: ValueTest = (v, missing) => {
     if (missing) return false;
     const type = bsonTypeOf(v);
-    return names.some((n) => (n === 'number' ? isNumericType(type) : n === type));
+    return names.some(n => (n === 'number' ? isNumericType(type) : n === type));
   };
   return { test, wantsArray: names.includes('array') };
 }
@@ -120,7 +135,9 @@ export function modTest(operand: unknown): ValueTest {
   }
   const divisor = Math.trunc(toNumber(operand[0]));
   const remainder = Math.trunc(toNumber(operand[1]));
-  if (!Number.isFinite(divisor) || !Number.isFinite(remainder)) throw badValue('malformed mod, divisor and remainder must be numbers');
+  if (!Number.isFinite(divisor) || !Number.isFinite(remainder))
+    throw badValue('malformed mod, divisor and remainder must be numbers');
   if (divisor === 0) throw badValue('divisor cannot be 0');
-  return (v, missing) => !missing && isNumericType(bsonTypeOf(v)) && Math.trunc(toNumber(v)) % divisor === remainder;
+  return (v, missing) =>
+    !missing && isNumericType(bsonTypeOf(v)) && Math.trunc(toNumber(v)) % divisor === remainder;
 }

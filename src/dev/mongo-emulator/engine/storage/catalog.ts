@@ -7,7 +7,8 @@ import { errorOf, ExtraErrorCodes } from '../engine-errors';
 import { Collection } from './collection';
 
 function validateName(db: string, coll: string): void {
-  if (db === '' || /[/\\. "$]/.test(db)) throw errorOf(ExtraErrorCodes.InvalidNamespace, `Invalid database name: '${db}'`);
+  if (db === '' || /[/\\. "$]/.test(db))
+    throw errorOf(ExtraErrorCodes.InvalidNamespace, `Invalid database name: '${db}'`);
   if (coll === '' || coll.includes('$') || coll.startsWith('.') || coll.includes('\0')) {
     throw errorOf(ExtraErrorCodes.InvalidNamespace, `Invalid collection name: ${coll}`);
   }
@@ -29,7 +30,8 @@ export class Catalog {
 
   create(db: string, coll: string, options: CollectionOptions): Collection {
     validateName(db, coll);
-    if (this.get(db, coll)) throw commandError(ErrorCodes.NamespaceExists, `Collection ${db}.${coll} already exists.`);
+    if (this.get(db, coll))
+      throw commandError(ErrorCodes.NamespaceExists, `Collection ${db}.${coll} already exists.`);
     const collection = new Collection({ db, coll }, { ...options });
     let colls = this.dbs.get(db);
     if (!colls) this.dbs.set(db, (colls = new Map()));

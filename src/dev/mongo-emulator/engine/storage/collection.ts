@@ -49,12 +49,15 @@ export class Collection {
 
   /** Candidate entries for `filter` in natural order (all entries when no index applies). */
   candidates(filter: Document | undefined): StoredEntry[] {
-    const ids = planCandidates(filter, { hasId: (k) => this.docs.has(k), indexes: () => this.indexes.values() });
+    const ids = planCandidates(filter, {
+      hasId: k => this.docs.has(k),
+      indexes: () => this.indexes.values(),
+    });
     const entries =
       ids === null
         ? [...this.docs.values()]
         : ids
-            .map((id) => this.docs.get(id))
+            .map(id => this.docs.get(id))
             .filter((e): e is StoredEntry => e !== undefined)
             .sort((a, b) => a.seq - b.seq);
     this.docsExamined += entries.length;
@@ -118,7 +121,7 @@ export class Collection {
       if (index.unique && keys) {
         for (const { key, values } of keys.full) {
           const holders = index.lookupFull(key);
-          if (holders && [...holders].some((h) => h !== idKey)) {
+          if (holders && [...holders].some(h => h !== idKey)) {
             throw duplicateKeyError(this.ns, index.name, spec.key, index.keyValue(values));
           }
         }

@@ -32,7 +32,12 @@ function shell(v: unknown): string {
   }
 }
 
-export function duplicateKeyError(ns: Namespace, indexName: string, keyPattern: Document, keyValue: Document): MongoCommandError {
+export function duplicateKeyError(
+  ns: Namespace,
+  indexName: string,
+  keyPattern: Document,
+  keyValue: Document,
+): MongoCommandError {
   const dup = Object.entries(keyValue)
     .map(([k, v]) => `${k}: ${shell(v)}`)
     .join(', ');

@@ -36,7 +36,10 @@ function normalize(spec: IndexSpec): IndexSpec {
   for (const [field, dir] of Object.entries(spec.key)) {
     if (field === '') throw badValue('Index keys cannot be an empty field.');
     if (typeof dir !== 'string' && (Number.isNaN(numberArg(dir)) || numberArg(dir) === 0)) {
-      throw errorOf(ExtraErrorCodes.Location(67), `Values in index key pattern must be non-zero numbers or strings: ${field}: ${JSON.stringify(dir)}`);
+      throw errorOf(
+        ExtraErrorCodes.Location(67),
+        `Values in index key pattern must be non-zero numbers or strings: ${field}: ${JSON.stringify(dir)}`,
+      );
     }
   }
   const name = typeof spec.name === 'string' && spec.name !== '' ? spec.name : defaultIndexName(spec.key);
@@ -47,7 +50,12 @@ const sameKey = (a: Document, b: Document): boolean => indexKey(a) === indexKey(
 
 function optionsSignature(s: IndexSpec): string {
   const ttl = s.expireAfterSeconds === undefined ? null : numberArg(s.expireAfterSeconds);
-  return JSON.stringify([s.unique === true, s.sparse === true, indexKey(s.partialFilterExpression ?? null), ttl]);
+  return JSON.stringify([
+    s.unique === true,
+    s.sparse === true,
+    indexKey(s.partialFilterExpression ?? null),
+    ttl,
+  ]);
 }
 
 const sameOptions = (a: IndexSpec, b: IndexSpec): boolean => optionsSignature(a) === optionsSignature(b);
@@ -66,8 +74,15 @@ export function createIndexes(coll: Collection, specs: IndexSpec[]): { before: n
       );
     }
     for (const existing of coll.indexes.values()) {
-      if (sameKey(existing.spec.key, spec.key) && indexKey(existing.spec.partialFilterExpression ?? null) === indexKey(spec.partialFilterExpression ?? null)) {
-        throw commandError(ErrorCodes.IndexOptionsConflict, `Index already exists with a different name: ${existing.name}`);
+      if (
+        sameKey(existing.spec.key, spec.key) &&
+        indexKey(existing.spec.partialFilterExpression ?? null) ===
+          indexKey(spec.partialFilterExpression ?? null)
+      ) {
+        throw commandError(
+          ErrorCodes.IndexOptionsConflict,
+          `Index already exists with a different name: ${existing.name}`,
+        );
       }
     }
     coll.addIndex(spec);
@@ -76,7 +91,7 @@ export function createIndexes(coll: Collection, specs: IndexSpec[]): { before: n
 }
 
 export function listIndexes(coll: Collection): IndexSpec[] {
-  return [deepCopy(ID_INDEX), ...[...coll.indexes.values()].map((i) => deepCopy(i.spec))];
+  return [deepCopy(ID_INDEX), ...[...coll.indexes.values()].map(i => deepCopy(i.spec))];
 }
 
 export function dropIndexes(coll: Collection, which: string | string[] | Document): number {
@@ -89,7 +104,7 @@ export function dropIndexes(coll: Collection, which: string | string[] | Documen
   if (typeof which === 'string') names.push(which);
   else if (Array.isArray(which)) names.push(...which);
   else {
-    const found = [...coll.indexes.values()].find((i) => sameKey(i.spec.key, which));
+    const found = [...coll.indexes.values()].find(i => sameKey(i.spec.key, which));
     if (!found) {
       if (isIdKey(which)) throw errorOf(ExtraErrorCodes.InvalidOptions, 'cannot drop _id index');
       throw commandError(ErrorCodes.IndexNotFound, `can't find index with key: ${JSON.stringify(which)}`);
@@ -98,7 +113,8 @@ export function dropIndexes(coll: Collection, which: string | string[] | Documen
   }
   for (const name of names) {
     if (name === ID_INDEX_NAME) throw errorOf(ExtraErrorCodes.InvalidOptions, 'cannot drop _id index');
-    if (!coll.indexes.has(name)) throw commandError(ErrorCodes.IndexNotFound, `index not found with name [${name}]`);
+    if (!coll.indexes.has(name))
+      throw commandError(ErrorCodes.IndexNotFound, `index not found with name [${name}]`);
   }
   for (const name of names) coll.indexes.delete(name);
   return was;

@@ -17,7 +17,15 @@ interface Condition {
 /** Values that index keys can find: no null (matches missing), arrays, regexes or operators. */
 function usable(v: unknown): boolean {
   const type = bsonTypeOf(v);
-  if (type === 'null' || type === 'undefined' || type === 'array' || type === 'regex' || type === 'minKey' || type === 'maxKey') return false;
+  if (
+    type === 'null' ||
+    type === 'undefined' ||
+    type === 'array' ||
+    type === 'regex' ||
+    type === 'minKey' ||
+    type === 'maxKey'
+  )
+    return false;
   return !isOperatorObject(v);
 }
 
@@ -58,12 +66,12 @@ export function planCandidates(filter: Document | undefined, source: PlanSource)
   const conditions: Condition[] = [];
   collect(filter, conditions);
   if (conditions.length === 0) return null;
-  const byId = conditions.find((c) => c.path === '_id');
-  if (byId) return [...new Set(byId.keys)].filter((k) => source.hasId(k));
+  const byId = conditions.find(c => c.path === '_id');
+  if (byId) return [...new Set(byId.keys)].filter(k => source.hasId(k));
   let best: { index: SecondaryIndex; keys: string[]; size: number } | undefined;
   for (const index of source.indexes()) {
     if (index.partial) continue;
-    const cond = conditions.find((c) => c.path === index.paths[0]);
+    const cond = conditions.find(c => c.path === index.paths[0]);
     if (!cond) continue;
     const size = cond.keys.reduce((n, k) => n + (index.lookupFirst(k)?.size ?? 0), 0);
     if (!best || size < best.size) best = { index, keys: cond.keys, size };

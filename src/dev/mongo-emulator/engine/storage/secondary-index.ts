@@ -72,8 +72,8 @@ export class SecondaryIndex {
   /** Keys of `doc` in this index, or undefined when the index leaves the document out. */
   keysOf(doc: Document): IndexEntryKeys | undefined {
     if (this.partial && !this.partial(doc)) return undefined;
-    const perField = this.fields.map((parts) => fieldKeys(doc, parts));
-    if (this.sparse && !perField.some((f) => f.present)) return undefined;
+    const perField = this.fields.map(parts => fieldKeys(doc, parts));
+    if (this.sparse && !perField.some(f => f.present)) return undefined;
     if (perField.length === 1) {
       const [only] = perField;
       return { full: only.keys.map((key, i) => ({ key, values: [only.values[i]] })), first: only.keys };
@@ -81,10 +81,14 @@ export class SecondaryIndex {
     let combos: { parts: string[]; values: unknown[] }[] = [{ parts: [], values: [] }];
     for (const f of perField) {
       const next: typeof combos = [];
-      for (const c of combos) f.keys.forEach((k, i) => next.push({ parts: [...c.parts, k], values: [...c.values, f.values[i]] }));
+      for (const c of combos)
+        f.keys.forEach((k, i) => next.push({ parts: [...c.parts, k], values: [...c.values, f.values[i]] }));
       combos = next;
     }
-    return { full: combos.map((c) => ({ key: compoundKey(c.parts), values: c.values })), first: perField[0].keys };
+    return {
+      full: combos.map(c => ({ key: compoundKey(c.parts), values: c.values })),
+      first: perField[0].keys,
+    };
   }
 
   add(idKey: string, keys: IndexEntryKeys | undefined): void {

@@ -61,7 +61,7 @@ export class TransactionManager {
     const state = this.open(ref);
     let overlay = state.overlays.get(collection);
     if (!overlay) state.overlays.set(collection, (overlay = new Map()));
-    return new TransactionView(collection, overlay, (idKey) => this.claim(state, collection, idKey));
+    return new TransactionView(collection, overlay, idKey => this.claim(state, collection, idKey));
   }
 
   /** Change records of the transaction's writes so far; published at commit. */
@@ -99,7 +99,8 @@ export class TransactionManager {
     if (s && s.ref.txnNumber === ref.txnNumber && s.status === 'committed') return [];
     const state = this.open(ref);
     for (const [collection, overlay] of state.overlays) {
-      const stale = !isLive(collection) || [...overlay].some(([idKey, e]) => collection.get(idKey) !== e.base);
+      const stale =
+        !isLive(collection) || [...overlay].some(([idKey, e]) => collection.get(idKey) !== e.base);
       if (stale) {
         this.release(state, 'aborted');
         throw writeConflict();
@@ -131,7 +132,7 @@ export class TransactionManager {
     this.release(state, 'committed');
     const lsid = lsidOf(ref.sessionKey);
     const txnNumber = Long.fromBigInt(ref.txnNumber);
-    return state.records.map((r) => ({ ...r, lsid, txnNumber }));
+    return state.records.map(r => ({ ...r, lsid, txnNumber }));
   }
 
   abort(ref: TxnRef): void {

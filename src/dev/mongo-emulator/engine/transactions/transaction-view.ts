@@ -47,21 +47,21 @@ export class TransactionView implements CollectionView {
   candidates(filter: Document | undefined): StoredEntry[] {
     const base = this.collection.candidates(filter);
     if (this.overlay.size === 0) return base;
-    const merged = base.filter((e) => !this.overlay.has(e.idKey));
+    const merged = base.filter(e => !this.overlay.has(e.idKey));
     for (const [idKey, e] of this.overlay) if (e.doc) merged.push({ idKey, doc: e.doc, seq: e.seq });
     return merged.sort((a, b) => a.seq - b.seq);
   }
 
   private checkUnique(doc: Document, idKey: string): void {
-    this.collection.checkUnique(doc, idKey, (other) => this.overlay.has(other));
+    this.collection.checkUnique(doc, idKey, other => this.overlay.has(other));
     for (const index of this.collection.indexes.values()) {
       if (!index.unique) continue;
       const keys = index.keysOf(doc);
       if (!keys) continue;
       for (const [otherId, e] of this.overlay) {
         if (otherId === idKey || !e.doc) continue;
-        const theirs = new Set(index.keysOf(e.doc)?.full.map((k) => k.key));
-        const clash = keys.full.find((k) => theirs.has(k.key));
+        const theirs = new Set(index.keysOf(e.doc)?.full.map(k => k.key));
+        const clash = keys.full.find(k => theirs.has(k.key));
         if (clash) throw duplicateKeyError(this.ns, index.name, index.spec.key, index.keyValue(clash.values));
       }
     }

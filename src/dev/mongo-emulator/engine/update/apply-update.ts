@@ -92,18 +92,28 @@ export function applyUpdate(original: Document, parsed: ParsedUpdate, options: A
     if ('_id' in original) {
       if (!('_id' in doc)) doc = { _id: original._id, ...doc };
       else if (!valuesEqual(doc._id, original._id)) {
-        throw immutableField(`After applying the update, the (immutable) field '_id' was found to have been altered to _id: ${JSON.stringify(doc._id)}`);
+        throw immutableField(
+          `After applying the update, the (immutable) field '_id' was found to have been altered to _id: ${JSON.stringify(doc._id)}`,
+        );
       }
     }
     doc = withIdFirst(doc);
     const changed = !valuesIdentical(doc, original);
-    return { doc, changed, operationType: 'update', description: changed ? diffDocuments(original, doc) : undefined };
+    return {
+      doc,
+      changed,
+      operationType: 'update',
+      description: changed ? diffDocuments(original, doc) : undefined,
+    };
   }
   const doc = deepCopy(original);
   const ctx: OperatorContext = { doc, log: new ChangeLog(), now, isUpsert: options.isUpsert };
   const targets: { entry: ModEntry; parts: string[] }[] = [];
   for (const entry of parsed.entries) {
-    for (const parts of expandPositional(doc, entry.parts, { position: options.position, arrayFilters: parsed.arrayFilters })) {
+    for (const parts of expandPositional(doc, entry.parts, {
+      position: options.position,
+      arrayFilters: parsed.arrayFilters,
+    })) {
       targets.push({ entry, parts });
     }
   }
@@ -118,7 +128,9 @@ export function applyUpdate(original: Document, parsed: ParsedUpdate, options: A
 function applyReplacement(original: Document, replacement: Document): UpdateOutcome {
   const next = deepCopy(replacement);
   if ('_id' in original && '_id' in next && !valuesEqual(next._id, original._id)) {
-    throw immutableField(`After applying the update, the (immutable) field '_id' was found to have been altered to _id: ${JSON.stringify(next._id)}`);
+    throw immutableField(
+      `After applying the update, the (immutable) field '_id' was found to have been altered to _id: ${JSON.stringify(next._id)}`,
+    );
   }
   const ordered = withIdFirst('_id' in original ? { ...next, _id: original._id } : next);
   return { doc: ordered, changed: !valuesIdentical(ordered, original), operationType: 'replace' };

@@ -22,15 +22,22 @@ const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 
 function build(kind: NumericKind, exact: bigint | undefined, approx: number, plain: boolean): unknown {
-  if (kind === 'decimal') return Decimal128.fromString(exact !== undefined ? exact.toString() : String(approx));
+  if (kind === 'decimal')
+    return Decimal128.fromString(exact !== undefined ? exact.toString() : String(approx));
   if (kind === 'double') return plain ? approx : new Double(approx);
   if (exact === undefined) return plain ? approx : new Double(approx);
-  if (kind === 'int' && exact >= INT32_MIN && exact <= INT32_MAX) return plain ? Number(exact) : new Int32(Number(exact));
+  if (kind === 'int' && exact >= INT32_MIN && exact <= INT32_MAX)
+    return plain ? Number(exact) : new Int32(Number(exact));
   if (exact < INT64_MIN || exact > INT64_MAX) throw badValue(`integer overflow: ${exact}`);
   return plain ? Number(exact) : Long.fromBigInt(exact);
 }
 
-function combine(a: unknown, b: unknown, exactOp: (x: bigint, y: bigint) => bigint, numOp: (x: number, y: number) => number): unknown {
+function combine(
+  a: unknown,
+  b: unknown,
+  exactOp: (x: bigint, y: bigint) => bigint,
+  numOp: (x: number, y: number) => number,
+): unknown {
   const ka = kindOf(a);
   const kb = kindOf(b);
   const kind = RANK[ka] >= RANK[kb] ? ka : kb;
@@ -45,11 +52,21 @@ function combine(a: unknown, b: unknown, exactOp: (x: bigint, y: bigint) => bigi
 }
 
 export function addNumbers(a: unknown, b: unknown): unknown {
-  return combine(a, b, (x, y) => x + y, (x, y) => x + y);
+  return combine(
+    a,
+    b,
+    (x, y) => x + y,
+    (x, y) => x + y,
+  );
 }
 
 export function multiplyNumbers(a: unknown, b: unknown): unknown {
-  return combine(a, b, (x, y) => x * y, (x, y) => x * y);
+  return combine(
+    a,
+    b,
+    (x, y) => x * y,
+    (x, y) => x * y,
+  );
 }
 
 /** `$mul` on a missing field stores zero of the multiplier's type. */
@@ -69,5 +86,10 @@ export function bitwise(current: unknown, op: BitOp, operand: unknown): unknown 
   const y = toExactInteger(operand) as bigint;
   const r = op === 'and' ? x & y : op === 'or' ? x | y : x ^ y;
   const kind = ka === 'long' || kb === 'long' ? 'long' : 'int';
-  return build(kind, BigInt.asIntN(kind === 'int' ? 32 : 64, r), Number(r), typeof current === 'number' && typeof operand === 'number');
+  return build(
+    kind,
+    BigInt.asIntN(kind === 'int' ? 32 : 64, r),
+    Number(r),
+    typeof current === 'number' && typeof operand === 'number',
+  );
 }

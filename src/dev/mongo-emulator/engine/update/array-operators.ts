@@ -26,8 +26,12 @@ const PUSH_CLAUSES = new Set(['$each', '$position', '$slice', '$sort']);
 
 function parsePush(arg: unknown): PushSpec {
   if (!isPlainObject(arg) || !('$each' in arg)) return { values: [arg] };
-  for (const k of Object.keys(arg)) if (!PUSH_CLAUSES.has(k)) throw badValue(`Unrecognized clause in $push: ${k}`);
-  if (!Array.isArray(arg.$each)) throw badValue(`The argument to $each in $push must be an array but it was of type: ${bsonTypeOf(arg.$each)}`);
+  for (const k of Object.keys(arg))
+    if (!PUSH_CLAUSES.has(k)) throw badValue(`Unrecognized clause in $push: ${k}`);
+  if (!Array.isArray(arg.$each))
+    throw badValue(
+      `The argument to $each in $push must be an array but it was of type: ${bsonTypeOf(arg.$each)}`,
+    );
   const spec: PushSpec = { values: arg.$each };
   if ('$position' in arg) {
     spec.position = numberArg(arg.$position);
@@ -41,14 +45,20 @@ function parsePush(arg: unknown): PushSpec {
     const s = arg.$sort;
     const n = numberArg(s);
     if (!(n === 1 || n === -1) && !(isPlainObject(s) && Object.keys(s).length > 0)) {
-      throw badValue('The $sort is invalid: use 1/-1 to sort the whole element, or {field:1/-1} to sort embedded fields');
+      throw badValue(
+        'The $sort is invalid: use 1/-1 to sort the whole element, or {field:1/-1} to sort embedded fields',
+      );
     }
     spec.sort = s;
   }
   return spec;
 }
 
-function arrayTarget(ctx: OperatorContext, parts: string[], message: (type: string) => string): WriteTarget | undefined {
+function arrayTarget(
+  ctx: OperatorContext,
+  parts: string[],
+  message: (type: string) => string,
+): WriteTarget | undefined {
   const target = resolveTarget(ctx.doc, parts, true) as WriteTarget;
   if (target.exists && !Array.isArray(target.current)) throw badValue(message(bsonTypeOf(target.current)));
   return target;
@@ -57,7 +67,7 @@ function arrayTarget(ctx: OperatorContext, parts: string[], message: (type: stri
 /** Returns true when the result is a pure append onto a non-empty array. */
 function performPush(array: unknown[], spec: PushSpec): boolean {
   const size = array.length;
-  const values = spec.values.map((v) => deepCopy(v));
+  const values = spec.values.map(v => deepCopy(v));
   let append = false;
   if (values.length > 0) {
     const p = spec.position;
@@ -88,7 +98,12 @@ function performPush(array: unknown[], spec: PushSpec): boolean {
 export function applyPush(ctx: OperatorContext, parts: string[], arg: unknown): void {
   const spec = parsePush(arg);
   const path = parts.join('.');
-  const target = arrayTarget(ctx, parts, (t) => `The field '${path}' must be an array but is of type ${t} in document {_id: ${JSON.stringify(ctx.doc._id)}}`) as WriteTarget;
+  const target = arrayTarget(
+    ctx,
+    parts,
+    t =>
+      `The field '${path}' must be an array but is of type ${t} in document {_id: ${JSON.stringify(ctx.doc._id)}}`,
+  ) as WriteTarget;
   if (!target.exists) {
     const created: unknown[] = [];
     performPush(created, spec);
@@ -110,32 +125,55 @@ export function applyPush(ctx: OperatorContext, parts: string[], arg: unknown): 
 export function applyAddToSet(ctx: OperatorContext, parts: string[], arg: unknown): void {
   let values: unknown[] = [arg];
   if (isPlainObject(arg) && '$each' in arg) {
-    if (Object.keys(arg).length > 1) throw badValue(`Found unexpected fields after $each in $addToSet: ${JSON.stringify(arg)}`);
-    if (!Array.isArray(arg.$each)) throw badValue(`The argument to $each in $addToSet must be an array but it was of type ${bsonTypeOf(arg.$each)}`);
+    if (Object.keys(arg).length > 1)
+      throw badValue(`Found unexpected fields after $each in $addToSet: ${JSON.stringify(arg)}`);
+    if (!Array.isArray(arg.$each))
+      throw badValue(
+        `The argument to $each in $addToSet must be an array but it was of type ${bsonTypeOf(arg.$each)}`,
+      );
     values = arg.$each;
   }
   const unique: unknown[] = [];
-  for (const v of values) if (!unique.some((u) => valuesEqual(u, v))) unique.push(v);
-  const target = arrayTarget(ctx, parts, (t) => `Cannot apply $addToSet to non-array field. Field named '${parts[parts.length - 1]}' has non-array type ${t}`) as WriteTarget;
+  for (const v of values) if (!unique.some(u => valuesEqual(u, v))) unique.push(v);
+  const target = arrayTarget(
+    ctx,
+    parts,
+    t =>
+      `Cannot apply $addToSet to non-array field. Field named '${parts[parts.length - 1]}' has non-array type ${t}`,
+  ) as WriteTarget;
   if (!target.exists) {
-    setValue(ctx, parts, target, unique.map((v) => deepCopy(v)));
+    setValue(
+      ctx,
+      parts,
+      target,
+      unique.map(v => deepCopy(v)),
+    );
     return;
   }
   const current = target.current as unknown[];
-  const toAdd = unique.filter((v) => !current.some((e) => valuesEqual(e, v)));
+  const toAdd = unique.filter(v => !current.some(e => valuesEqual(e, v)));
   if (toAdd.length === 0) return;
-  writeValue(target, [...current, ...toAdd.map((v) => deepCopy(v))]);
+  writeValue(target, [...current, ...toAdd.map(v => deepCopy(v))]);
   ctx.log.set(parts);
 }
 
-function existingArray(ctx: OperatorContext, parts: string[], message: (type: string) => string): WriteTarget | undefined {
+function existingArray(
+  ctx: OperatorContext,
+  parts: string[],
+  message: (type: string) => string,
+): WriteTarget | undefined {
   const target = resolveTarget(ctx.doc, parts, false);
   if (!target || !target.exists) return undefined;
   if (!Array.isArray(target.current)) throw badValue(message(bsonTypeOf(target.current)));
   return target;
 }
 
-function cull(ctx: OperatorContext, parts: string[], target: WriteTarget, keep: (e: unknown) => boolean): void {
+function cull(
+  ctx: OperatorContext,
+  parts: string[],
+  target: WriteTarget,
+  keep: (e: unknown) => boolean,
+): void {
   const current = target.current as unknown[];
   const after = current.filter(keep);
   if (after.length === current.length) return;
@@ -147,35 +185,39 @@ function cull(ctx: OperatorContext, parts: string[], target: WriteTarget, keep: 
 function pullTest(arg: unknown): (e: unknown) => boolean {
   if (isOperatorObject(arg)) {
     const m = compileFilter({ v: arg });
-    return (e) => m({ v: e });
+    return e => m({ v: e });
   }
   if (isPlainObject(arg)) {
     const m = compileFilter(arg);
-    return (e) => isPlainObject(e) && m(e);
+    return e => isPlainObject(e) && m(e);
   }
   if (arg instanceof RegExp || bsonTypeOf(arg) === 'regex') {
     const m = compileFilter({ v: arg });
-    return (e) => m({ v: e }) && !Array.isArray(e);
+    return e => m({ v: e }) && !Array.isArray(e);
   }
-  return (e) => valuesEqual(e, arg);
+  return e => valuesEqual(e, arg);
 }
 
 export function applyPull(ctx: OperatorContext, parts: string[], arg: unknown): void {
   const target = existingArray(ctx, parts, () => 'Cannot apply $pull to a non-array value');
   if (!target) return;
   const test = pullTest(arg);
-  cull(ctx, parts, target, (e) => !test(e));
+  cull(ctx, parts, target, e => !test(e));
 }
 
 export function applyPullAll(ctx: OperatorContext, parts: string[], arg: unknown): void {
   const target = existingArray(ctx, parts, () => 'Cannot apply $pullAll to a non-array value');
   if (!target) return;
   const values = arg as unknown[];
-  cull(ctx, parts, target, (e) => !values.some((v) => valuesEqual(e, v)));
+  cull(ctx, parts, target, e => !values.some(v => valuesEqual(e, v)));
 }
 
 export function applyPop(ctx: OperatorContext, parts: string[], arg: unknown): void {
-  const target = existingArray(ctx, parts, (t) => `Path '${parts.join('.')}' contains an element of non-array type '${t}'`);
+  const target = existingArray(
+    ctx,
+    parts,
+    t => `Path '${parts.join('.')}' contains an element of non-array type '${t}'`,
+  );
   if (!target) return;
   const current = target.current as unknown[];
   if (current.length === 0) return;

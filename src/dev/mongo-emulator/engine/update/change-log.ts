@@ -36,7 +36,7 @@ export class ChangeLog {
 
   describe(postImage: Document): UpdateDescription {
     const updatedFields: Document = {};
-    const covered = (parts: string[]): boolean => this.sets.some((s) => isStrictPrefix(s, parts));
+    const covered = (parts: string[]): boolean => this.sets.some(s => isStrictPrefix(s, parts));
     for (const parts of this.sets) {
       if (covered(parts)) continue;
       updatedFields[parts.join('.')] = deepCopy(getExact(postImage, parts));
@@ -44,7 +44,8 @@ export class ChangeLog {
     const removedFields: string[] = [];
     for (const parts of this.unsets) {
       const path = parts.join('.');
-      if (!covered(parts) && !removedFields.includes(path) && !(path in updatedFields)) removedFields.push(path);
+      if (!covered(parts) && !removedFields.includes(path) && !(path in updatedFields))
+        removedFields.push(path);
     }
     return { updatedFields, removedFields, truncatedArrays: [] };
   }

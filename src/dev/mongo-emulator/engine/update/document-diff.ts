@@ -22,7 +22,12 @@ function diffValue(before: unknown, after: unknown, path: string, out: UpdateDes
   else out.updatedFields[path] = deepCopy(after);
 }
 
-function diffObject(pre: Record<string, unknown>, post: Record<string, unknown>, prefix: string, out: UpdateDescription): void {
+function diffObject(
+  pre: Record<string, unknown>,
+  post: Record<string, unknown>,
+  prefix: string,
+  out: UpdateDescription,
+): void {
   for (const key of Object.keys(pre)) {
     if (!Object.prototype.hasOwnProperty.call(post, key)) out.removedFields.push(prefix + key);
   }

@@ -30,7 +30,11 @@ function describe(value: unknown): string {
  * Resolves `parts` in `doc`. With `create`, missing intermediate documents are created; without it,
  * undefined is returned when the path does not lead anywhere (operators like $unset then do nothing).
  */
-export function resolveTarget(doc: Record<string, unknown>, parts: string[], create: boolean): WriteTarget | undefined {
+export function resolveTarget(
+  doc: Record<string, unknown>,
+  parts: string[],
+  create: boolean,
+): WriteTarget | undefined {
   let cur: Record<string, unknown> | unknown[] = doc;
   let createdAt: number | undefined;
   let throughArray = false;
@@ -41,7 +45,9 @@ export function resolveTarget(doc: Record<string, unknown>, parts: string[], cre
       throughArray = true;
       if (!isIndexComponent(part)) {
         if (!create) return undefined;
-        throw pathNotViable(`Cannot create field '${part}' in element {${parts[i - 1] ?? ''}: ${describe(cur)}}`);
+        throw pathNotViable(
+          `Cannot create field '${part}' in element {${parts[i - 1] ?? ''}: ${describe(cur)}}`,
+        );
       }
       const idx = Number(part);
       next = cur[idx];
@@ -71,14 +77,30 @@ export function resolveTarget(doc: Record<string, unknown>, parts: string[], cre
     throughArray = true;
     if (!isIndexComponent(key)) {
       if (!create) return undefined;
-      throw pathNotViable(`Cannot create field '${key}' in element {${parts[parts.length - 2] ?? ''}: ${describe(cur)}}`);
+      throw pathNotViable(
+        `Cannot create field '${key}' in element {${parts[parts.length - 2] ?? ''}: ${describe(cur)}}`,
+      );
     }
     const idx = Number(key);
     const exists = idx < cur.length;
-    return { parent: cur, key, exists, current: exists ? cur[idx] : undefined, createdAt: exists ? createdAt : (createdAt ?? parts.length - 1), throughArray };
+    return {
+      parent: cur,
+      key,
+      exists,
+      current: exists ? cur[idx] : undefined,
+      createdAt: exists ? createdAt : (createdAt ?? parts.length - 1),
+      throughArray,
+    };
   }
   const exists = Object.prototype.hasOwnProperty.call(cur, key);
-  return { parent: cur, key, exists, current: exists ? cur[key] : undefined, createdAt: exists ? createdAt : (createdAt ?? parts.length - 1), throughArray };
+  return {
+    parent: cur,
+    key,
+    exists,
+    current: exists ? cur[key] : undefined,
+    createdAt: exists ? createdAt : (createdAt ?? parts.length - 1),
+    throughArray,
+  };
 }
 
 export function writeValue(target: WriteTarget, value: unknown): void {

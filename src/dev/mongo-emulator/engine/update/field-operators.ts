@@ -76,7 +76,12 @@ export function applyMul(ctx: OperatorContext, parts: string[], by: unknown): vo
   setValue(ctx, parts, target, target.exists ? multiplyNumbers(target.current, by) : zeroLike(by));
 }
 
-export function applyMinMax(ctx: OperatorContext, parts: string[], value: unknown, op: '$min' | '$max'): void {
+export function applyMinMax(
+  ctx: OperatorContext,
+  parts: string[],
+  value: unknown,
+  op: '$min' | '$max',
+): void {
   const target = resolveTarget(ctx.doc, parts, true) as WriteTarget;
   if (target.exists) {
     const c = compareValues(value, target.current);
@@ -90,7 +95,10 @@ let timestampIncrement = 0;
 export function applyCurrentDate(ctx: OperatorContext, parts: string[], spec: unknown): void {
   const wantsTimestamp = isPlainObject(spec) && spec.$type === 'timestamp';
   const value = wantsTimestamp
-    ? new Timestamp({ t: Math.floor(ctx.now.getTime() / 1000), i: (timestampIncrement = (timestampIncrement % 0x7fffffff) + 1) })
+    ? new Timestamp({
+        t: Math.floor(ctx.now.getTime() / 1000),
+        i: (timestampIncrement = (timestampIncrement % 0x7fffffff) + 1),
+      })
     : new Date(ctx.now.getTime());
   const target = resolveTarget(ctx.doc, parts, true) as WriteTarget;
   setValue(ctx, parts, target, value);
@@ -100,12 +108,16 @@ export function applyRename(ctx: OperatorContext, parts: string[], toParts: stri
   const source = resolveTarget(ctx.doc, parts, false);
   if (!source || !source.exists) return;
   if (source.throughArray) {
-    throw badValue(`The source field cannot be an array element, '${parts.join('.')}' in doc with ${idText(ctx)} has an array field called '${parts[0]}'`);
+    throw badValue(
+      `The source field cannot be an array element, '${parts.join('.')}' in doc with ${idText(ctx)} has an array field called '${parts[0]}'`,
+    );
   }
   const value = source.current;
   const dest = resolveTarget(ctx.doc, toParts, true) as WriteTarget;
   if (dest.throughArray) {
-    throw badValue(`The destination field cannot be an array element, '${toParts.join('.')}' in doc with ${idText(ctx)} has an array field called '${toParts[0]}'`);
+    throw badValue(
+      `The destination field cannot be an array element, '${toParts.join('.')}' in doc with ${idText(ctx)} has an array field called '${toParts[0]}'`,
+    );
   }
   delete (source.parent as Record<string, unknown>)[source.key];
   ctx.log.unset(parts);
@@ -118,7 +130,9 @@ export function applyBit(ctx: OperatorContext, parts: string[], spec: unknown): 
   let value = target.exists ? target.current : undefined;
   for (const [op, operand] of Object.entries(spec as Record<string, unknown>)) {
     if (op !== 'and' && op !== 'or' && op !== 'xor') {
-      throw badValue(`The $bit modifier only supports 'and', 'or', and 'xor', not '${op}' which is an unknown operator: {${op}: ${JSON.stringify(operand)}}`);
+      throw badValue(
+        `The $bit modifier only supports 'and', 'or', and 'xor', not '${op}' which is an unknown operator: {${op}: ${JSON.stringify(operand)}}`,
+      );
     }
     value = bitwise(value ?? zeroLike(operand), op as BitOp, operand);
   }

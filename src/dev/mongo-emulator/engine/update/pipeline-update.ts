@@ -13,7 +13,11 @@ const ALLOWED = new Set(['$addFields', '$set', '$project', '$unset', '$replaceRo
 export function validatePipeline(stages: Document[]): void {
   for (const stage of stages) {
     const keys = isPlainObject(stage) ? Object.keys(stage) : [];
-    if (keys.length !== 1) throw errorOf(ExtraErrorCodes.Location(40323), 'A pipeline stage specification object must contain exactly one field.');
+    if (keys.length !== 1)
+      throw errorOf(
+        ExtraErrorCodes.Location(40323),
+        'A pipeline stage specification object must contain exactly one field.',
+      );
     if (!ALLOWED.has(keys[0])) {
       throw errorOf(ExtraErrorCodes.InvalidOptions, `${keys[0]} is not allowed to be used within an update`);
     }

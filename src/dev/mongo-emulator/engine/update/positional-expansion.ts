@@ -23,7 +23,7 @@ function child(value: unknown, part: string): unknown {
 }
 
 export function hasPositional(parts: string[]): boolean {
-  return parts.some((p) => p === '$' || arrayFilterToken(p) !== undefined);
+  return parts.some(p => p === '$' || arrayFilterToken(p) !== undefined);
 }
 
 export function expandPositional(doc: unknown, parts: string[], ctx: PositionalContext): string[][] {
@@ -36,7 +36,8 @@ export function expandPositional(doc: unknown, parts: string[], ctx: PositionalC
     }
     const part = parts[i];
     if (part === '$') {
-      if (ctx.position === undefined) throw badValue('The positional operator did not find the match needed from the query.');
+      if (ctx.position === undefined)
+        throw badValue('The positional operator did not find the match needed from the query.');
       const idx = String(ctx.position);
       walk(child(value, idx), i + 1, [...prefix, idx]);
       return;
@@ -47,10 +48,14 @@ export function expandPositional(doc: unknown, parts: string[], ctx: PositionalC
       return;
     }
     if (value === undefined) {
-      throw badValue(`The path '${prefix.join('.')}' must exist in the document in order to apply array updates.`);
+      throw badValue(
+        `The path '${prefix.join('.')}' must exist in the document in order to apply array updates.`,
+      );
     }
     if (!Array.isArray(value)) {
-      throw badValue(`Cannot apply array updates to non-array element ${prefix[prefix.length - 1]}: ${JSON.stringify(value)}`);
+      throw badValue(
+        `Cannot apply array updates to non-array element ${prefix[prefix.length - 1]}: ${JSON.stringify(value)}`,
+      );
     }
     const filter = id === '' ? undefined : ctx.arrayFilters.get(id);
     value.forEach((element, j) => {

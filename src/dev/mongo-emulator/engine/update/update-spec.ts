@@ -56,18 +56,27 @@ export function parseUpdate(u: Document | Document[], arrayFilters?: Document[])
   if (!isPlainObject(u)) throw failedToParse('Update argument must be either an object or an array');
   const keys = Object.keys(u);
   if (keys.length === 0 || !keys[0].startsWith('$')) {
-    const bad = keys.find((k) => k.startsWith('$'));
-    if (bad) throw errorOf(ErrorCodes.DollarPrefixedFieldName, `The dollar ($) prefixed field '${bad}' in '${bad}' is not allowed in the context of an update's replacement document. Consider using an aggregation pipeline with $replaceWith.`);
-    if (arrayFilters && arrayFilters.length > 0) throw failedToParse('arrayFilters may not be specified for replacement-style updates');
+    const bad = keys.find(k => k.startsWith('$'));
+    if (bad)
+      throw errorOf(
+        ErrorCodes.DollarPrefixedFieldName,
+        `The dollar ($) prefixed field '${bad}' in '${bad}' is not allowed in the context of an update's replacement document. Consider using an aggregation pipeline with $replaceWith.`,
+      );
+    if (arrayFilters && arrayFilters.length > 0)
+      throw failedToParse('arrayFilters may not be specified for replacement-style updates');
     return { kind: 'replacement', doc: u };
   }
   const entries: ModEntry[] = [];
   for (const [op, fields] of Object.entries(u)) {
     if (!KNOWN.has(op)) {
-      throw failedToParse(`Unknown modifier: ${op}. Expected a valid update modifier or pipeline-style update specified as an array`);
+      throw failedToParse(
+        `Unknown modifier: ${op}. Expected a valid update modifier or pipeline-style update specified as an array`,
+      );
     }
     if (!isPlainObject(fields)) {
-      throw failedToParse(`Modifiers operate on fields but we found type ${typeof fields} instead. For example: {$mod: {<field>: ...}} not {${op}: ${JSON.stringify(fields)}}`);
+      throw failedToParse(
+        `Modifiers operate on fields but we found type ${typeof fields} instead. For example: {$mod: {<field>: ...}} not {${op}: ${JSON.stringify(fields)}}`,
+      );
     }
     for (const [path, arg] of Object.entries(fields)) {
       validatePath(path);
@@ -80,14 +89,18 @@ export function parseUpdate(u: Document | Document[], arrayFilters?: Document[])
 }
 
 function validatePath(path: string): void {
-  if (path === '') throw failedToParse("An empty update path is not valid.");
+  if (path === '') throw failedToParse('An empty update path is not valid.');
   for (const part of splitPath(path)) {
-    if (part === '') throw failedToParse(`The update path '${path}' contains an empty field name, which is not allowed.`);
+    if (part === '')
+      throw failedToParse(`The update path '${path}' contains an empty field name, which is not allowed.`);
     if (part.startsWith('$') && part !== '$' && !FILTER_TOKEN.test(part)) {
-      throw errorOf(ErrorCodes.DollarPrefixedFieldName, `The dollar ($) prefixed field '${part}' in '${path}' is not allowed in the context of an update's replacement document. Consider using an aggregation pipeline with $replaceWith.`);
+      throw errorOf(
+        ErrorCodes.DollarPrefixedFieldName,
+        `The dollar ($) prefixed field '${part}' in '${path}' is not allowed in the context of an update's replacement document. Consider using an aggregation pipeline with $replaceWith.`,
+      );
     }
   }
-  if (path.split('.').filter((p) => p === '$').length > 1) {
+  if (path.split('.').filter(p => p === '$').length > 1) {
     throw badValue(`Too many positional (i.e. '$') elements found in path '${path}'`);
   }
 }
@@ -107,26 +120,34 @@ function validateArgument(op: UpdateOperator, path: string, arg: unknown): void 
       return;
     }
     case '$rename':
-      if (typeof arg !== 'string') throw badValue(`The 'to' field for $rename must be a string: ${path}: ${JSON.stringify(arg)}`);
-      if (arg === path) throw badValue(`The source and target field for $rename must differ: ${path}: "${arg}"`);
+      if (typeof arg !== 'string')
+        throw badValue(`The 'to' field for $rename must be a string: ${path}: ${JSON.stringify(arg)}`);
+      if (arg === path)
+        throw badValue(`The source and target field for $rename must differ: ${path}: "${arg}"`);
       if (/(^|\.)\$/.test(path)) throw badValue(`The source field for $rename may not be dynamic: ${path}`);
-      if (/(^|\.)\$/.test(arg)) throw badValue(`The destination field for $rename may not be dynamic: ${arg}`);
+      if (/(^|\.)\$/.test(arg))
+        throw badValue(`The destination field for $rename may not be dynamic: ${arg}`);
       validatePath(arg);
       return;
     case '$currentDate': {
       if (arg === true) return;
       const type = isPlainObject(arg) ? arg.$type : undefined;
       if (type !== 'date' && type !== 'timestamp') {
-        throw badValue(`${path} is not valid type for $currentDate. Please use a boolean ('true') or a $type expression ({$type: 'timestamp/date'}).`);
+        throw badValue(
+          `${path} is not valid type for $currentDate. Please use a boolean ('true') or a $type expression ({$type: 'timestamp/date'}).`,
+        );
       }
       return;
     }
     case '$pullAll':
-      if (!Array.isArray(arg)) throw badValue(`$pullAll requires an array argument but was given a ${typeof arg}`);
+      if (!Array.isArray(arg))
+        throw badValue(`$pullAll requires an array argument but was given a ${typeof arg}`);
       return;
     case '$bit':
       if (!isPlainObject(arg) || Object.keys(arg).length === 0) {
-        throw badValue(`The $bit modifier is not compatible with a ${typeof arg}. You must pass in an embedded document: {$bit: {field: {and/or/xor: #}}`);
+        throw badValue(
+          `The $bit modifier is not compatible with a ${typeof arg}. You must pass in an embedded document: {$bit: {field: {and/or/xor: #}}`,
+        );
       }
       return;
     default:
@@ -150,7 +171,10 @@ function checkConflicts(entries: ModEntry[]): void {
     for (let j = 0; j < i; j++) {
       const common = pathsConflict(paths[i], paths[j]);
       if (common >= 0) {
-        throw errorOf(ErrorCodes.ConflictingUpdateOperators, `Updating the path '${paths[i].join('.')}' would create a conflict at '${paths[i].slice(0, common).join('.')}'`);
+        throw errorOf(
+          ErrorCodes.ConflictingUpdateOperators,
+          `Updating the path '${paths[i].join('.')}' would create a conflict at '${paths[i].slice(0, common).join('.')}'`,
+        );
       }
     }
   }
@@ -162,14 +186,19 @@ function filterIdentifier(filter: Document): string {
     const head = key.startsWith('$') ? undefined : key.split('.')[0];
     if (head === undefined) continue;
     if (!IDENTIFIER.test(head)) {
-      throw badValue(`Error parsing array filter :: caused by :: The top-level field name must be an alphanumeric string beginning with a lowercase letter, found '${head}'`);
+      throw badValue(
+        `Error parsing array filter :: caused by :: The top-level field name must be an alphanumeric string beginning with a lowercase letter, found '${head}'`,
+      );
     }
     if (id !== undefined && id !== head) {
-      throw failedToParse(`Error parsing array filter :: caused by :: Expected a single top-level field name, found '${id}' and '${head}'`);
+      throw failedToParse(
+        `Error parsing array filter :: caused by :: Expected a single top-level field name, found '${id}' and '${head}'`,
+      );
     }
     id = head;
   }
-  if (id === undefined) throw failedToParse('Cannot use an expression without a top-level field name in arrayFilters');
+  if (id === undefined)
+    throw failedToParse('Cannot use an expression without a top-level field name in arrayFilters');
   return id;
 }
 
@@ -178,7 +207,8 @@ function parseArrayFilters(entries: ModEntry[], filters: Document[], u: Document
   for (const filter of filters) {
     if (!isPlainObject(filter)) throw failedToParse('arrayFilters entries must be objects');
     const id = filterIdentifier(filter);
-    if (byId.has(id)) throw failedToParse(`Found multiple array filters with the same top-level field name ${id}`);
+    if (byId.has(id))
+      throw failedToParse(`Found multiple array filters with the same top-level field name ${id}`);
     byId.set(id, compileFilter(filter));
   }
   const used = new Set<string>();
@@ -187,12 +217,16 @@ function parseArrayFilters(entries: ModEntry[], filters: Document[], u: Document
     for (const part of allPaths.flat()) {
       const m = FILTER_TOKEN.exec(part);
       if (!m || m[1] === '') continue;
-      if (!byId.has(m[1])) throw badValue(`No array filter found for identifier '${m[1]}' in path '${e.path}'`);
+      if (!byId.has(m[1]))
+        throw badValue(`No array filter found for identifier '${m[1]}' in path '${e.path}'`);
       used.add(m[1]);
     }
   }
   for (const id of byId.keys()) {
-    if (!used.has(id)) throw failedToParse(`The array filter for identifier '${id}' was not used in the update ${JSON.stringify(u)}`);
+    if (!used.has(id))
+      throw failedToParse(
+        `The array filter for identifier '${id}' was not used in the update ${JSON.stringify(u)}`,
+      );
   }
   return byId;
 }

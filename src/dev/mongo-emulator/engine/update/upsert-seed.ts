@@ -15,11 +15,12 @@ function equalities(filter: Document, out: [string, unknown][]): void {
       for (const sub of value) if (isPlainObject(sub)) equalities(sub, out);
       continue;
     }
-    if (key.startsWith('$') || key.split('.').some((p) => p.startsWith('$'))) continue;
+    if (key.startsWith('$') || key.split('.').some(p => p.startsWith('$'))) continue;
     if (value instanceof RegExp || bsonTypeOf(value) === 'regex') continue;
     if (isOperatorObject(value)) {
       if ('$eq' in value) out.push([key, value.$eq]);
-      else if (Array.isArray(value.$in) && value.$in.length === 1 && !isOperatorObject(value.$in[0])) out.push([key, value.$in[0]]);
+      else if (Array.isArray(value.$in) && value.$in.length === 1 && !isOperatorObject(value.$in[0]))
+        out.push([key, value.$in[0]]);
       continue;
     }
     out.push([key, value]);
@@ -33,9 +34,16 @@ export function seedFromFilter(filter: Document | undefined): Document {
   const seen: string[] = [];
   for (const [path, value] of pairs) {
     for (const other of seen) {
-      if (other === path) throw errorOf(ExtraErrorCodes.NotSingleValueField, `cannot infer query fields to set, path '${path}' is matched twice`);
+      if (other === path)
+        throw errorOf(
+          ExtraErrorCodes.NotSingleValueField,
+          `cannot infer query fields to set, path '${path}' is matched twice`,
+        );
       if (path.startsWith(`${other}.`) || other.startsWith(`${path}.`)) {
-        throw errorOf(ExtraErrorCodes.NotSingleValueField, `cannot infer query fields to set, both paths '${path}' and '${other}' are matched`);
+        throw errorOf(
+          ExtraErrorCodes.NotSingleValueField,
+          `cannot infer query fields to set, both paths '${path}' and '${other}' are matched`,
+        );
       }
     }
     seen.push(path);

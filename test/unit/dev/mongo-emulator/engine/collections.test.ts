@@ -4,10 +4,12 @@ describe('databases and collections', () => {
   it('creates collections explicitly (48 when it exists) or implicitly on first write', () => {
     const f = newFixture();
     f.engine.createCollection(DB, 'a', { changeStreamPreAndPostImages: { enabled: true } });
-    expect(() => f.engine.createCollection(DB, 'a', {})).toThrow(expect.objectContaining({ code: 48, codeName: 'NamespaceExists' }));
+    expect(() => f.engine.createCollection(DB, 'a', {})).toThrow(
+      expect.objectContaining({ code: 48, codeName: 'NamespaceExists' }),
+    );
     f.insert('b', { _id: 1 });
     const infos = f.engine.listCollections(DB);
-    expect(infos.map((c) => c.name)).toEqual(['a', 'b']);
+    expect(infos.map(c => c.name)).toEqual(['a', 'b']);
     expect(infos[0].options).toEqual({ changeStreamPreAndPostImages: { enabled: true } });
     expect(infos[0].uuid).toHaveLength(16);
     expect(f.engine.listDatabases()).toEqual([expect.objectContaining({ name: DB, empty: false })]);
@@ -21,14 +23,26 @@ describe('databases and collections', () => {
     f.engine.modifyCollection(DB, 'c', { changeStreamPreAndPostImages: { enabled: true } });
     expect(f.engine.preAndPostImagesEnabled(DB, 'c')).toBe(true);
     f.updateOne('c', { _id: 1 }, { $set: { a: 1 } });
-    expect(f.sink.last).toMatchObject({ operationType: 'update', preAndPostImages: true, fullDocumentBeforeChange: { _id: 1 } });
+    expect(f.sink.last).toMatchObject({
+      operationType: 'update',
+      preAndPostImages: true,
+      fullDocumentBeforeChange: { _id: 1 },
+    });
     expect(() => f.engine.modifyCollection(DB, 'nope', {})).toThrow(expect.objectContaining({ code: 26 }));
     expect(f.engine.preAndPostImagesEnabled(DB, 'nope')).toBe(false);
   });
 
   it('emits one record per document with documentKey, images and ns', () => {
     const f = newFixture();
-    f.engine.insert(DB, 'c', [{ _id: 1, v: 1 }, { _id: 2, v: 1 }], ORDERED);
+    f.engine.insert(
+      DB,
+      'c',
+      [
+        { _id: 1, v: 1 },
+        { _id: 2, v: 1 },
+      ],
+      ORDERED,
+    );
     expect(f.sink.batches).toHaveLength(1);
     expect(f.sink.last).toEqual({
       operationType: 'insert',
@@ -38,12 +52,16 @@ describe('databases and collections', () => {
       preAndPostImages: false,
     });
     f.updateMany('c', {}, { $inc: { v: 1 } });
-    expect(f.sink.records.slice(-2).map((r) => [r.operationType, r.documentKey, r.fullDocument])).toEqual([
+    expect(f.sink.records.slice(-2).map(r => [r.operationType, r.documentKey, r.fullDocument])).toEqual([
       ['update', { _id: 1 }, { _id: 1, v: 2 }],
       ['update', { _id: 2 }, { _id: 2, v: 2 }],
     ]);
     f.engine.delete(DB, 'c', [{ q: { _id: 1 }, limit: 1 }], ORDERED);
-    expect(f.sink.last).toMatchObject({ operationType: 'delete', documentKey: { _id: 1 }, fullDocumentBeforeChange: { _id: 1, v: 2 } });
+    expect(f.sink.last).toMatchObject({
+      operationType: 'delete',
+      documentKey: { _id: 1 },
+      fullDocumentBeforeChange: { _id: 1, v: 2 },
+    });
   });
 
   it('drop emits drop; dropDatabase emits a drop per collection then dropDatabase', () => {
@@ -57,7 +75,7 @@ describe('databases and collections', () => {
     f.insert('c', { _id: 1 });
     f.sink.clear();
     f.engine.dropDatabase(DB);
-    expect(f.sink.records.map((r) => [r.operationType, r.ns.coll])).toEqual([
+    expect(f.sink.records.map(r => [r.operationType, r.ns.coll])).toEqual([
       ['drop', 'b'],
       ['drop', 'c'],
       ['dropDatabase', ''],

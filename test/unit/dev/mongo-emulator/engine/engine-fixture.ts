@@ -37,8 +37,18 @@ export interface Fixture {
   engine: StorageEngine;
   sink: RecordingSink;
   insert(coll: string, ...docs: Document[]): void;
-  updateOne(coll: string, q: Document, u: Document | Document[], extra?: Partial<UpdateStatement>): ReturnType<StorageEngine['update']>;
-  updateMany(coll: string, q: Document, u: Document | Document[], extra?: Partial<UpdateStatement>): ReturnType<StorageEngine['update']>;
+  updateOne(
+    coll: string,
+    q: Document,
+    u: Document | Document[],
+    extra?: Partial<UpdateStatement>,
+  ): ReturnType<StorageEngine['update']>;
+  updateMany(
+    coll: string,
+    q: Document,
+    u: Document | Document[],
+    extra?: Partial<UpdateStatement>,
+  ): ReturnType<StorageEngine['update']>;
   findAll(coll: string, filter?: Document): Document[];
   findOne(coll: string, filter?: Document): Document | undefined;
 }
@@ -54,7 +64,8 @@ export function newFixture(): Fixture {
       if (result.writeErrors.length) throw new Error(result.writeErrors[0].errmsg);
     },
     updateOne: (coll, q, u, extra = {}) => engine.update(DB, coll, [{ q, u, ...extra }], ORDERED),
-    updateMany: (coll, q, u, extra = {}) => engine.update(DB, coll, [{ q, u, multi: true, ...extra }], ORDERED),
+    updateMany: (coll, q, u, extra = {}) =>
+      engine.update(DB, coll, [{ q, u, multi: true, ...extra }], ORDERED),
     findAll: (coll, filter = {}) => engine.find(DB, coll, { filter }),
     findOne: (coll, filter = {}) => engine.find(DB, coll, { filter, limit: 1 })[0],
   };

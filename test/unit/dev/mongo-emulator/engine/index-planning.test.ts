@@ -22,12 +22,24 @@ function orders(size: number) {
       account: i % 10,
       status: i % 2 ? 'open' : 'done',
       assigned_user_ids: [a, b],
-      metadata: { responsible: [{ id: a, name: 'x' }, { id: b, name: 'y' }] },
+      metadata: {
+        responsible: [
+          { id: a, name: 'x' },
+          { id: b, name: 'y' },
+        ],
+      },
     });
   }
   expect(f.engine.insert(DB, 'orders', docs, ORDERED).writeErrors).toEqual([]);
   const target = new ObjectId();
-  f.insert('orders', { _id: 'target', manager: target, account: 99, status: 'open', assigned_user_ids: [target], metadata: { responsible: [{ id: target, name: 't' }] } });
+  f.insert('orders', {
+    _id: 'target',
+    manager: target,
+    account: 99,
+    status: 'open',
+    assigned_user_ids: [target],
+    metadata: { responsible: [{ id: target, name: 't' }] },
+  });
   return { f, target };
 }
 
@@ -55,16 +67,28 @@ describe('index use', () => {
     for (const { f, target } of [small, large]) {
       const q = filter(target);
       expect(examined(f, () => expect(f.findAll('orders', q)).toHaveLength(1))).toBe(1);
-      expect(examined(f, () => expect(f.updateOne('orders', q, { $set: { touched: true } })).toMatchObject({ n: 1 }))).toBe(1);
+      expect(
+        examined(f, () =>
+          expect(f.updateOne('orders', q, { $set: { touched: true } })).toMatchObject({ n: 1 }),
+        ),
+      ).toBe(1);
     }
   });
 
   it('an update that changes an indexed field keeps the index consistent', () => {
     const { f, target } = large;
     const other = new ObjectId();
-    f.updateOne('orders', { _id: 'target' }, { $set: { 'metadata.responsible.0.id': other }, $pull: { assigned_user_ids: target } });
-    expect(examined(f, () => expect(f.findAll('orders', { 'metadata.responsible.id': target })).toHaveLength(0))).toBe(0);
-    expect(examined(f, () => expect(f.findAll('orders', { 'metadata.responsible.id': other })).toHaveLength(1))).toBe(1);
+    f.updateOne(
+      'orders',
+      { _id: 'target' },
+      { $set: { 'metadata.responsible.0.id': other }, $pull: { assigned_user_ids: target } },
+    );
+    expect(
+      examined(f, () => expect(f.findAll('orders', { 'metadata.responsible.id': target })).toHaveLength(0)),
+    ).toBe(0);
+    expect(
+      examined(f, () => expect(f.findAll('orders', { 'metadata.responsible.id': other })).toHaveLength(1)),
+    ).toBe(1);
     expect(f.findAll('orders', { assigned_user_ids: target })).toHaveLength(0);
   });
 

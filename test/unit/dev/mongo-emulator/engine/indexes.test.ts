@@ -5,8 +5,14 @@ describe('index catalog', () => {
   it('always lists _id_, names indexes field_dir, and treats an identical request as a no-op', () => {
     const f = newFixture();
     const created = f.engine.createIndexes(DB, 'c', [{ key: { a: 1, b: -1 }, name: '' }]);
-    expect(created).toEqual({ createdCollectionAutomatically: true, numIndexesBefore: 1, numIndexesAfter: 2 });
-    expect(f.engine.createIndexes(DB, 'c', [{ key: { a: 1, b: -1 }, name: 'a_1_b_-1' }]).numIndexesAfter).toBe(2);
+    expect(created).toEqual({
+      createdCollectionAutomatically: true,
+      numIndexesBefore: 1,
+      numIndexesAfter: 2,
+    });
+    expect(
+      f.engine.createIndexes(DB, 'c', [{ key: { a: 1, b: -1 }, name: 'a_1_b_-1' }]).numIndexesAfter,
+    ).toBe(2);
     expect(f.engine.listIndexes(DB, 'c')).toEqual([
       { v: 2, key: { _id: 1 }, name: '_id_' },
       { v: 2, key: { a: 1, b: -1 }, name: 'a_1_b_-1' },
@@ -16,19 +22,27 @@ describe('index catalog', () => {
   it('rejects a name reused for another key (86) and a key reused under another name (85)', () => {
     const f = newFixture();
     f.engine.createIndexes(DB, 'c', [{ key: { a: 1 }, name: 'a_1' }]);
-    expect(() => f.engine.createIndexes(DB, 'c', [{ key: { b: 1 }, name: 'a_1' }])).toThrow(expect.objectContaining({ code: 86 }));
-    expect(() => f.engine.createIndexes(DB, 'c', [{ key: { a: 1 }, name: 'other' }])).toThrow(expect.objectContaining({ code: 85 }));
+    expect(() => f.engine.createIndexes(DB, 'c', [{ key: { b: 1 }, name: 'a_1' }])).toThrow(
+      expect.objectContaining({ code: 86 }),
+    );
+    expect(() => f.engine.createIndexes(DB, 'c', [{ key: { a: 1 }, name: 'other' }])).toThrow(
+      expect.objectContaining({ code: 85 }),
+    );
   });
 
   it('drops by name, by key and with *, never _id_', () => {
     const f = newFixture();
-    f.engine.createIndexes(DB, 'c', [{ key: { a: 1 }, name: 'a_1' }, { key: { b: 1 }, name: 'b_1' }, { key: { c: 1 }, name: 'c_1' }]);
+    f.engine.createIndexes(DB, 'c', [
+      { key: { a: 1 }, name: 'a_1' },
+      { key: { b: 1 }, name: 'b_1' },
+      { key: { c: 1 }, name: 'c_1' },
+    ]);
     expect(f.engine.dropIndexes(DB, 'c', 'a_1')).toBe(4);
     expect(f.engine.dropIndexes(DB, 'c', { b: 1 })).toBe(3);
     expect(() => f.engine.dropIndexes(DB, 'c', 'nope')).toThrow(expect.objectContaining({ code: 27 }));
     expect(() => f.engine.dropIndexes(DB, 'c', '_id_')).toThrow(expect.objectContaining({ code: 72 }));
     expect(f.engine.dropIndexes(DB, 'c', '*')).toBe(2);
-    expect(f.engine.listIndexes(DB, 'c').map((i) => i.name)).toEqual(['_id_']);
+    expect(f.engine.listIndexes(DB, 'c').map(i => i.name)).toEqual(['_id_']);
   });
 });
 
@@ -46,7 +60,15 @@ describe('unique indexes', () => {
       keyPattern: { email: 1 },
       keyValue: { email: 'a@x.io' },
     });
-    const byUpdate = f.engine.update(DB, 'users', [{ q: { _id: 1 }, u: { $set: { x: 1 } } }, { q: { _id: 3 }, u: { $set: { email: 'a@x.io' } }, upsert: true }], ORDERED);
+    const byUpdate = f.engine.update(
+      DB,
+      'users',
+      [
+        { q: { _id: 1 }, u: { $set: { x: 1 } } },
+        { q: { _id: 3 }, u: { $set: { email: 'a@x.io' } }, upsert: true },
+      ],
+      ORDERED,
+    );
     expect(byUpdate.writeErrors[0]).toMatchObject({ index: 1, code: 11000 });
   });
 
@@ -54,7 +76,9 @@ describe('unique indexes', () => {
     const f = newFixture();
     f.engine.createIndexes(DB, 'c', [{ key: { n: 1 }, name: 'n_1', unique: true }]);
     f.insert('c', { n: new Int32(1) });
-    expect(f.engine.insert(DB, 'c', [{ n: new Double(1) }, { n: Long.fromNumber(1) }], UNORDERED).writeErrors).toHaveLength(2);
+    expect(
+      f.engine.insert(DB, 'c', [{ n: new Double(1) }, { n: Long.fromNumber(1) }], UNORDERED).writeErrors,
+    ).toHaveLength(2);
   });
 
   it('compound: only the full key must be unique', () => {
@@ -70,7 +94,9 @@ describe('unique indexes', () => {
     const f = newFixture();
     f.engine.createIndexes(DB, 'plain', [{ key: { k: 1 }, name: 'k_1', unique: true }]);
     f.insert('plain', { _id: 1 });
-    expect(f.engine.insert(DB, 'plain', [{ _id: 2 }], ORDERED).writeErrors[0]).toMatchObject({ keyValue: { k: null } });
+    expect(f.engine.insert(DB, 'plain', [{ _id: 2 }], ORDERED).writeErrors[0]).toMatchObject({
+      keyValue: { k: null },
+    });
     f.engine.createIndexes(DB, 'sparse', [{ key: { k: 1 }, name: 'k_1', unique: true, sparse: true }]);
     f.insert('sparse', { _id: 1 }, { _id: 2 }, { _id: 3, k: 'x' });
     expect(f.engine.insert(DB, 'sparse', [{ _id: 4, k: 'x' }], ORDERED).writeErrors[0].code).toBe(11000);
@@ -80,7 +106,9 @@ describe('unique indexes', () => {
     const f = newFixture();
     f.engine.createIndexes(DB, 'c', [{ key: { tags: 1 }, name: 'tags_1', unique: true }]);
     f.insert('c', { _id: 1, tags: ['a', 'a', 'b'] });
-    expect(f.engine.insert(DB, 'c', [{ _id: 2, tags: ['c', 'b'] }], ORDERED).writeErrors[0]).toMatchObject({ keyValue: { tags: 'b' } });
+    expect(f.engine.insert(DB, 'c', [{ _id: 2, tags: ['c', 'b'] }], ORDERED).writeErrors[0]).toMatchObject({
+      keyValue: { tags: 'b' },
+    });
   });
 
   it('building a unique index over duplicates fails with 11000 and leaves no index', () => {
@@ -97,6 +125,8 @@ describe('unique indexes', () => {
     const id = new ObjectId();
     f.insert('c', { _id: id });
     const [err] = f.engine.insert(DB, 'c', [{ _id: id }], ORDERED).writeErrors;
-    expect(err.errmsg).toBe(`E11000 duplicate key error collection: app.c index: _id_ dup key: { _id: ObjectId('${id.toHexString()}') }`);
+    expect(err.errmsg).toBe(
+      `E11000 duplicate key error collection: app.c index: _id_ dup key: { _id: ObjectId('${id.toHexString()}') }`,
+    );
   });
 });

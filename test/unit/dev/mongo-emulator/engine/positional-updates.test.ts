@@ -26,7 +26,10 @@ describe('arrayFilters on nested arrays (user-sync hot path)', () => {
       { arrayFilters: [{ 'el.id': bob }] },
     );
     expect(result).toMatchObject({ n: 1, nModified: 1 });
-    expect(f.findOne('orders')?.metadata.responsible).toStrictEqual([meta(alice, 'alice'), meta(bob, 'robert')]);
+    expect(f.findOne('orders')?.metadata.responsible).toStrictEqual([
+      meta(alice, 'alice'),
+      meta(bob, 'robert'),
+    ]);
     expect(f.sink.last?.updateDescription).toStrictEqual({
       updatedFields: { 'metadata.responsible.1': meta(bob, 'robert') },
       removedFields: [],
@@ -36,13 +39,25 @@ describe('arrayFilters on nested arrays (user-sync hot path)', () => {
 
   it('setting a sub-field through $[el] reports the sub-field path per changed element', () => {
     const f = orderFixture();
-    f.updateOne('orders', {}, { $set: { 'metadata.responsible.$[el].name': 'A' } }, { arrayFilters: [{ 'el.id': alice }] });
-    expect(f.sink.last?.updateDescription?.updatedFields).toStrictEqual({ 'metadata.responsible.0.name': 'A' });
+    f.updateOne(
+      'orders',
+      {},
+      { $set: { 'metadata.responsible.$[el].name': 'A' } },
+      { arrayFilters: [{ 'el.id': alice }] },
+    );
+    expect(f.sink.last?.updateDescription?.updatedFields).toStrictEqual({
+      'metadata.responsible.0.name': 'A',
+    });
   });
 
   it('an element already equal to the new value is not modified and emits nothing', () => {
     const f = orderFixture();
-    const result = f.updateOne('orders', {}, { $set: { 'metadata.responsible.$[el]': meta(bob, 'bob') } }, { arrayFilters: [{ 'el.id': bob }] });
+    const result = f.updateOne(
+      'orders',
+      {},
+      { $set: { 'metadata.responsible.$[el]': meta(bob, 'bob') } },
+      { arrayFilters: [{ 'el.id': bob }] },
+    );
     expect(result).toMatchObject({ n: 1, nModified: 0 });
     expect(f.sink.records).toHaveLength(0);
   });
@@ -58,15 +73,26 @@ describe('arrayFilters on nested arrays (user-sync hot path)', () => {
 
   it('supports two filters at different depths', () => {
     const f = newFixture();
-    f.insert('c', { _id: 1, a: [{ k: 1, b: [{ v: 1 }, { v: 2 }] }, { k: 2, b: [{ v: 2 }] }] });
+    f.insert('c', {
+      _id: 1,
+      a: [
+        { k: 1, b: [{ v: 1 }, { v: 2 }] },
+        { k: 2, b: [{ v: 2 }] },
+      ],
+    });
     f.updateOne('c', {}, { $set: { 'a.$[x].b.$[y].v': 9 } }, { arrayFilters: [{ 'x.k': 1 }, { 'y.v': 2 }] });
-    expect(f.findOne('c')?.a).toEqual([{ k: 1, b: [{ v: 1 }, { v: 9 }] }, { k: 2, b: [{ v: 2 }] }]);
+    expect(f.findOne('c')?.a).toEqual([
+      { k: 1, b: [{ v: 1 }, { v: 9 }] },
+      { k: 2, b: [{ v: 2 }] },
+    ]);
     expect(f.sink.last?.updateDescription?.updatedFields).toEqual({ 'a.0.b.1.v': 9 });
   });
 
   it('rejects a missing filter (2) and an unused one (9)', () => {
     const f = orderFixture();
-    expect(f.updateOne('orders', {}, { $set: { 'metadata.responsible.$[el].name': 'x' } }).writeErrors[0].code).toBe(2);
+    expect(
+      f.updateOne('orders', {}, { $set: { 'metadata.responsible.$[el].name': 'x' } }).writeErrors[0].code,
+    ).toBe(2);
     const unused = f.updateOne('orders', {}, { $set: { x: 1 } }, { arrayFilters: [{ 'el.id': bob }] });
     expect(unused.writeErrors[0].code).toBe(9);
   });
@@ -75,17 +101,38 @@ describe('arrayFilters on nested arrays (user-sync hot path)', () => {
 describe('positional $', () => {
   it('targets the element the query matched inside a nested array of subdocuments', () => {
     const f = orderFixture();
-    f.updateOne('orders', { 'metadata.responsible.id': bob }, { $set: { 'metadata.responsible.$.name': 'B' } });
-    expect(f.findOne('orders')?.metadata.responsible.map((r: { name: string }) => r.name)).toEqual(['alice', 'B']);
+    f.updateOne(
+      'orders',
+      { 'metadata.responsible.id': bob },
+      { $set: { 'metadata.responsible.$.name': 'B' } },
+    );
+    expect(f.findOne('orders')?.metadata.responsible.map((r: { name: string }) => r.name)).toEqual([
+      'alice',
+      'B',
+    ]);
     expect(f.sink.last?.updateDescription?.updatedFields).toEqual({ 'metadata.responsible.1.name': 'B' });
   });
 
   it('works with scalar arrays and $elemMatch', () => {
     const f = newFixture();
-    f.insert('c', { _id: 1, tags: ['a', 'b', 'c'], items: [{ q: 1, p: 5 }, { q: 2, p: 7 }] });
+    f.insert('c', {
+      _id: 1,
+      tags: ['a', 'b', 'c'],
+      items: [
+        { q: 1, p: 5 },
+        { q: 2, p: 7 },
+      ],
+    });
     f.updateOne('c', { tags: 'b' }, { $set: { 'tags.$': 'B' } });
     f.updateOne('c', { items: { $elemMatch: { q: 2, p: { $gt: 6 } } } }, { $inc: { 'items.$.p': 1 } });
-    expect(f.findOne('c')).toEqual({ _id: 1, tags: ['a', 'B', 'c'], items: [{ q: 1, p: 5 }, { q: 2, p: 8 }] });
+    expect(f.findOne('c')).toEqual({
+      _id: 1,
+      tags: ['a', 'B', 'c'],
+      items: [
+        { q: 1, p: 5 },
+        { q: 2, p: 8 },
+      ],
+    });
   });
 
   it('fails (2) when the query did not match an array element', () => {

@@ -26,7 +26,7 @@ describe('transactions', () => {
     f.engine.commitTransaction(t);
     expect(f.findAll('c')).toEqual([{ _id: 1, v: 1 }, { _id: 3 }]);
     expect(f.sink.batches).toHaveLength(1);
-    expect(f.sink.records.map((r) => r.operationType)).toEqual(['insert', 'update', 'delete', 'insert']);
+    expect(f.sink.records.map(r => r.operationType)).toEqual(['insert', 'update', 'delete', 'insert']);
     for (const r of f.sink.records) {
       expect(r.lsid).toEqual({ id: new Binary(Buffer.from(SESSION, 'hex'), 4) });
       expect(r.txnNumber).toEqual(Long.fromNumber(1));
@@ -44,7 +44,9 @@ describe('transactions', () => {
     expect(f.findAll('c')).toEqual([]);
     expect(f.sink.records).toEqual([]);
     expect(f.engine.inTransaction(t)).toBe(false);
-    expect(() => f.engine.commitTransaction(t)).toThrow(expect.objectContaining({ code: 251, errorLabels: ['TransientTransactionError'] }));
+    expect(() => f.engine.commitTransaction(t)).toThrow(
+      expect.objectContaining({ code: 251, errorLabels: ['TransientTransactionError'] }),
+    );
   });
 
   it('checks unique indexes against committed and transaction-private documents', () => {
@@ -75,7 +77,11 @@ describe('transactions', () => {
     f.engine.startTransaction(b);
     f.engine.update(DB, 'c', [{ q: { _id: 1 }, u: { $inc: { n: 1 } } }], inTxn(a));
     expect(() => f.engine.update(DB, 'c', [{ q: { _id: 1 }, u: { $inc: { n: 1 } } }], inTxn(b))).toThrow(
-      expect.objectContaining({ code: 112, codeName: 'WriteConflict', errorLabels: ['TransientTransactionError'] }),
+      expect.objectContaining({
+        code: 112,
+        codeName: 'WriteConflict',
+        errorLabels: ['TransientTransactionError'],
+      }),
     );
     f.engine.commitTransaction(a);
     expect(f.findOne('c')).toEqual({ _id: 1, n: 1 });
@@ -88,7 +94,9 @@ describe('transactions', () => {
     f.engine.startTransaction(t);
     f.engine.update(DB, 'c', [{ q: { _id: 1 }, u: { $inc: { n: 10 } } }], inTxn(t));
     f.engine.update(DB, 'c', [{ q: { _id: 1 }, u: { $inc: { n: 1 } } }], ORDERED);
-    expect(() => f.engine.commitTransaction(t)).toThrow(expect.objectContaining({ code: 112, errorLabels: ['TransientTransactionError'] }));
+    expect(() => f.engine.commitTransaction(t)).toThrow(
+      expect.objectContaining({ code: 112, errorLabels: ['TransientTransactionError'] }),
+    );
     expect(f.findOne('c')).toEqual({ _id: 1, n: 1 });
   });
 

@@ -11,7 +11,14 @@ describe('upsert', () => {
       { upsert: true },
     );
     expect(result).toMatchObject({ n: 1, nModified: 0, upserted: [{ index: 0, _id: 7 }] });
-    expect(f.findOne('c')).toStrictEqual({ _id: 7, profile: { email: 'a@x.io' }, kind: 'user', tier: 2, createdBy: 'seed', name: 'A' });
+    expect(f.findOne('c')).toStrictEqual({
+      _id: 7,
+      profile: { email: 'a@x.io' },
+      kind: 'user',
+      tier: 2,
+      createdBy: 'seed',
+      name: 'A',
+    });
     expect(f.sink.last).toMatchObject({ operationType: 'insert', documentKey: { _id: 7 } });
   });
 
@@ -21,7 +28,11 @@ describe('upsert', () => {
     const doc = f.findOne('c');
     expect(Object.keys(doc ?? {})).toEqual(['_id', 'email', 'n']);
     expect(doc?._id).toBeInstanceOf(ObjectId);
-    expect(f.updateOne('c', { email: 'e' }, { $inc: { n: new Int32(1) } }, { upsert: true })).toMatchObject({ n: 1, nModified: 1, upserted: [] });
+    expect(f.updateOne('c', { email: 'e' }, { $inc: { n: new Int32(1) } }, { upsert: true })).toMatchObject({
+      n: 1,
+      nModified: 1,
+      upserted: [],
+    });
   });
 
   it('replacement upsert keeps the filter _id', () => {
@@ -37,7 +48,11 @@ describe('upsert', () => {
     f.insert('d', { _id: 1, keep: Long.fromNumber(5), arr: [1, 2, 3], gone: true });
     f.updateOne('d', { _id: 1 }, [{ $set: { arr: { $slice: ['$arr', 2] }, x: 'y' } }, { $unset: 'gone' }]);
     expect(f.findOne('d')).toStrictEqual({ _id: 1, keep: Long.fromNumber(5), arr: [1, 2], x: 'y' });
-    expect(f.sink.last?.updateDescription).toEqual({ updatedFields: { x: 'y' }, removedFields: ['gone'], truncatedArrays: [{ field: 'arr', newSize: 2 }] });
+    expect(f.sink.last?.updateDescription).toEqual({
+      updatedFields: { x: 'y' },
+      removedFields: ['gone'],
+      truncatedArrays: [{ field: 'arr', newSize: 2 }],
+    });
   });
 });
 
@@ -56,11 +71,21 @@ describe('n / nModified and batches', () => {
     const docs = [{ _id: 1 }, { _id: 1 }, { _id: 2 }];
     const ordered = f.engine.insert(DB, 'o', docs, ORDERED);
     expect(ordered.n).toBe(1);
-    expect(ordered.writeErrors).toEqual([expect.objectContaining({ index: 1, code: 11000, keyPattern: { _id: 1 }, keyValue: { _id: 1 } })]);
+    expect(ordered.writeErrors).toEqual([
+      expect.objectContaining({ index: 1, code: 11000, keyPattern: { _id: 1 }, keyValue: { _id: 1 } }),
+    ]);
     const unordered = f.engine.insert(DB, 'u', docs, UNORDERED);
     expect(unordered.n).toBe(2);
-    expect(unordered.writeErrors.map((e) => e.index)).toEqual([1]);
-    const updates = f.engine.update(DB, 'u', [{ q: { _id: 1 }, u: { $inc: { a: 'x' } } }, { q: { _id: 2 }, u: { $set: { a: 1 } } }], UNORDERED);
+    expect(unordered.writeErrors.map(e => e.index)).toEqual([1]);
+    const updates = f.engine.update(
+      DB,
+      'u',
+      [
+        { q: { _id: 1 }, u: { $inc: { a: 'x' } } },
+        { q: { _id: 2 }, u: { $set: { a: 1 } } },
+      ],
+      UNORDERED,
+    );
     expect(updates).toMatchObject({ n: 1, nModified: 1 });
     expect(updates.writeErrors[0]).toMatchObject({ index: 0, code: 14 });
   });
@@ -78,7 +103,14 @@ describe('n / nModified and batches', () => {
 describe('BSON values', () => {
   it('round-trip with their types', () => {
     const f = newFixture();
-    const doc = { _id: new ObjectId(), i: new Int32(1), d: new Double(1), l: Long.fromNumber(1), dec: Decimal128.fromString('1.5'), at: new Date(5) };
+    const doc = {
+      _id: new ObjectId(),
+      i: new Int32(1),
+      d: new Double(1),
+      l: Long.fromNumber(1),
+      dec: Decimal128.fromString('1.5'),
+      at: new Date(5),
+    };
     f.insert('c', doc);
     expect(f.findOne('c')).toStrictEqual(doc);
   });
@@ -87,10 +119,10 @@ describe('BSON values', () => {
     const f = newFixture();
     const id = new ObjectId();
     f.insert('c', { _id: 1, n: new Int32(5), ref: id }, { _id: 2, n: new Double(5.5), ref: new ObjectId() });
-    expect(f.findAll('c', { n: Long.fromNumber(5) }).map((d) => d._id)).toEqual([1]);
-    expect(f.findAll('c', { n: { $gt: new Int32(5) } }).map((d) => d._id)).toEqual([2]);
-    expect(f.findAll('c', { ref: new ObjectId(id.toHexString()) }).map((d) => d._id)).toEqual([1]);
-    expect(f.findAll('c', { ref: { $in: [id] }, n: { $type: 'int' } }).map((d) => d._id)).toEqual([1]);
+    expect(f.findAll('c', { n: Long.fromNumber(5) }).map(d => d._id)).toEqual([1]);
+    expect(f.findAll('c', { n: { $gt: new Int32(5) } }).map(d => d._id)).toEqual([2]);
+    expect(f.findAll('c', { ref: new ObjectId(id.toHexString()) }).map(d => d._id)).toEqual([1]);
+    expect(f.findAll('c', { ref: { $in: [id] }, n: { $type: 'int' } }).map(d => d._id)).toEqual([1]);
     expect(f.findAll('c', { ref: { $type: 'objectId' } })).toHaveLength(2);
   });
 
@@ -111,22 +143,47 @@ describe('findAndModify', () => {
   it('updates the first document by sort and returns the pre- or post-image with fields', () => {
     const f = newFixture();
     f.insert('c', { _id: 1, p: 2, n: 0 }, { _id: 2, p: 1, n: 0 });
-    const pre = f.engine.findAndModify(DB, 'c', { query: {}, sort: { p: 1 }, update: { $inc: { n: 1 } }, fields: { n: 1 } });
+    const pre = f.engine.findAndModify(DB, 'c', {
+      query: {},
+      sort: { p: 1 },
+      update: { $inc: { n: 1 } },
+      fields: { n: 1 },
+    });
     expect(pre).toEqual({ value: { _id: 2, n: 0 }, lastErrorObject: { n: 1, updatedExisting: true } });
-    const post = f.engine.findAndModify(DB, 'c', { query: { _id: 2 }, update: { $inc: { n: 1 } }, new: true });
+    const post = f.engine.findAndModify(DB, 'c', {
+      query: { _id: 2 },
+      update: { $inc: { n: 1 } },
+      new: true,
+    });
     expect(post.value).toEqual({ _id: 2, p: 1, n: 2 });
   });
 
   it('removes, upserts and applies arrayFilters', () => {
     const f = newFixture();
     f.insert('c', { _id: 1, a: [{ k: 1, v: 0 }] });
-    const up = f.engine.findAndModify(DB, 'c', { query: { _id: 2 }, update: { $set: { v: 1 } }, upsert: true, new: true });
-    expect(up).toEqual({ value: { _id: 2, v: 1 }, lastErrorObject: { n: 1, updatedExisting: false, upserted: 2 } });
-    const af = f.engine.findAndModify(DB, 'c', { query: { _id: 1 }, update: { $set: { 'a.$[e].v': 5 } }, arrayFilters: [{ 'e.k': 1 }], new: true });
+    const up = f.engine.findAndModify(DB, 'c', {
+      query: { _id: 2 },
+      update: { $set: { v: 1 } },
+      upsert: true,
+      new: true,
+    });
+    expect(up).toEqual({
+      value: { _id: 2, v: 1 },
+      lastErrorObject: { n: 1, updatedExisting: false, upserted: 2 },
+    });
+    const af = f.engine.findAndModify(DB, 'c', {
+      query: { _id: 1 },
+      update: { $set: { 'a.$[e].v': 5 } },
+      arrayFilters: [{ 'e.k': 1 }],
+      new: true,
+    });
     expect(af.value).toEqual({ _id: 1, a: [{ k: 1, v: 5 }] });
     const removed = f.engine.findAndModify(DB, 'c', { query: { _id: 1 }, remove: true });
     expect(removed).toEqual({ value: { _id: 1, a: [{ k: 1, v: 5 }] }, lastErrorObject: { n: 1 } });
     expect(f.sink.last).toMatchObject({ operationType: 'delete', fullDocumentBeforeChange: { _id: 1 } });
-    expect(f.engine.findAndModify(DB, 'c', { query: { _id: 9 }, remove: true })).toEqual({ value: null, lastErrorObject: { n: 0 } });
+    expect(f.engine.findAndModify(DB, 'c', { query: { _id: 9 }, remove: true })).toEqual({
+      value: null,
+      lastErrorObject: { n: 0 },
+    });
   });
 });
