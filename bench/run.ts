@@ -1,0 +1,177 @@
+/**
+ * `npm run bench [-- --quick] [-- --out DIR]`: the speed and memory figures of user-sync, measured side by
+ * side in one run (see README "Benchmark"). Starts what it needs (the embedded MongoDB emulator unless
+ * MONGO_URL, a redis-server unless REDIS_URL), writes results.json/.md, prints the markdown tables, and
+ * releases everything it started, also on Ctrl-C.
+ */
+import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { MongoClient } from 'mongodb';
+import { acquireBenchMongo, acquireBenchRedis, type BenchBackend } from './backends';
+import { measureChangeLatency } from './change-latency';
+import { measureEmulatorOps } from './emulator-ops';
+import { measureEndToEnd, type EndToEndResult } from './end-to-end';
+import { loadOpsCollections } from './ops-collections';
+import { PLANS, type BenchPlan } from './plans';
+import { renderMarkdown, TARGETS, type BenchResults } from './report';
+import { round } from './stats';
+import { measureSyncFanOut } from './sync-fan-out';
+
+const releases: (() => Promise<void>)[] = [];
+
+async function main(argv: string[]): Promise<void> {
+  const quick = argv.includes('--quick');
+  const outIndex = argv.indexOf('--out');
+  // A smoke run must not overwrite the committed figures of a real run.
+  const outDir =
+    outIndex >= 0 && argv[outIndex + 1] !== undefined
+      ? argv[outIndex + 1]
+      : quick
+        ? join(tmpdir(), 'user-sync-bench')
+        : join(__dirname, 'results');
+  const plan = quick ? PLANS.quick : PLANS.full;
+  const started = Date.now();
+  const loadAverageAtStart = loadavg()[0];
+  const runId = randomUUID().slice(0, 8);
+
+  const mongo = await acquire(() => acquireBenchMongo(process.env));
+  progress(`MongoDB: ${mongo.description}`);
+  const emulator = await measureEmulator(mongo, `bench-ops-${runId}`, plan);
+  progress('sync fan-out: seed loop and user-sync side by side');
+  const fanOut = await measureSyncFanOut(mongo.url, `bench-fan-out-${runId}`, plan.fanOut);
+  await dropDatabase(mongo.url, `bench-fan-out-${runId}`);
+  const endToEnd = await measureThroughRedis(mongo, `bench-e2e-${runId}`, plan);
+
+  const results: BenchResults = {
+    startedAt: new Date(started).toISOString(),
+    durationSec: round((Date.now() - started) / 1000),
+    quick,
+    code: codeVersion(),
+    environment: {
+      node: process.version,
+      platform: `${process.platform}/${process.arch}`,
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model.trim() ?? 'unknown',
+      loadAverageAtStart: round(loadAverageAtStart),
+      loadAverageAtEnd: round(loadavg()[0]),
+    },
+    backends: { mongo: mongo.description, redis: endToEnd.redis },
+    memory: emulator.memory,
+    emulatorOps: emulator.ops,
+    changeLatency: emulator.latency,
+    targets: {
+      ...TARGETS,
+      updateOneByIdMet: emulator.ops.operations
+        .filter(op => op.operation === 'updateOne')
+        .every(op => op.bySize.every(entry => entry.medianOpsPerSec >= TARGETS.updateOneByIdMinOpsPerSec)),
+      changeLatencyP99Met: emulator.latency.bySize.every(
+        entry => entry.p99Ms < TARGETS.changeLatencyP99MaxMs,
+      ),
+    },
+    fanOut,
+    endToEnd: endToEnd.result,
+  };
+  const markdown = renderMarkdown(results);
+  await mkdir(outDir, { recursive: true });
+  const name = quick ? 'quick' : 'latest';
+  await writeFile(join(outDir, `${name}.json`), `${JSON.stringify(results, null, 2)}\n`);
+  await writeFile(join(outDir, `${name}.md`), markdown);
+  process.stdout.write(`\n${markdown}\nwritten: ${displayPath(join(outDir, `${name}.json`))}, ${name}.md\n`);
+}
+
+async function measureEmulator(mongo: BenchBackend, databaseName: string, plan: BenchPlan) {
+  const client = await MongoClient.connect(mongo.url);
+  try {
+    const db = client.db(databaseName);
+    progress('loading the 1,000- and 100,000-document collections');
+    const { collections, memory } = await loadOpsCollections(db, mongo.inProcess);
+    progress('operations per second, both sizes interleaved');
+    const ops = await measureEmulatorOps(collections, plan.ops);
+    progress('change event latency');
+    const latency = await measureChangeLatency(collections, plan.latency);
+    await db.dropDatabase();
+    return { memory, ops, latency };
+  } finally {
+    await client.close();
+  }
+}
+
+async function measureThroughRedis(
+  mongo: BenchBackend,
+  databaseName: string,
+  plan: BenchPlan,
+): Promise<{ redis: string; result: EndToEndResult | { skipped: string } }> {
+  let redis: BenchBackend;
+  try {
+    redis = await acquire(() => acquireBenchRedis(process.env));
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    progress(`end to end skipped: ${reason}`);
+    return { redis: 'none', result: { skipped: reason } };
+  }
+  progress(`Redis: ${redis.description}`);
+  progress(`end to end: ${plan.endToEnd.jobs} manager-sync jobs through BullMQ`);
+  const result = await measureEndToEnd(mongo.url, redis.url, databaseName, plan.endToEnd);
+  return { redis: redis.description, result };
+}
+
+async function dropDatabase(url: string, name: string): Promise<void> {
+  const client = await MongoClient.connect(url);
+  try {
+    await client.db(name).dropDatabase();
+  } finally {
+    await client.close();
+  }
+}
+
+/** Starts a backend and registers its release; released in reverse order at exit. */
+async function acquire(start: () => Promise<BenchBackend>): Promise<BenchBackend> {
+  const backend = await start();
+  releases.unshift(() => backend.release());
+  return backend;
+}
+
+async function releaseAll(): Promise<void> {
+  for (const release of releases.splice(0)) await release().catch(() => undefined);
+}
+
+/** The commit measured, and whether src/ or jobs/ differed from it: figures move with the code. */
+function codeVersion(): string {
+  try {
+    const git = (...args: string[]) =>
+      execFileSync('git', args, { cwd: join(__dirname, '..'), encoding: 'utf8' }).trim();
+    const dirty = git('status', '--porcelain', '--', 'src', 'jobs') !== '';
+    return `${git('rev-parse', '--short', 'HEAD')}${dirty ? ' + uncommitted changes in src/ or jobs/' : ''}`;
+  } catch {
+    return 'unknown (not a git checkout)';
+  }
+}
+
+function progress(message: string): void {
+  process.stderr.write(`[bench] ${message}\n`);
+}
+
+function displayPath(path: string): string {
+  const fromCwd = relative(process.cwd(), path);
+  return fromCwd.startsWith('..') ? path : fromCwd;
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    progress(`${signal}: stopping what the benchmark started`);
+    void releaseAll().finally(() => process.exit(130));
+  });
+}
+
+main(process.argv.slice(2))
+  .then(releaseAll)
+  .catch(async (error: unknown) => {
+    process.stderr.write(
+      `[bench] failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    await releaseAll();
+    process.exitCode = 1;
+  });
