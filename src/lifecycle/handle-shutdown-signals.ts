@@ -36,7 +36,7 @@ export interface ShutdownHandle {
 
 export function handleShutdownSignals(deps: ShutdownDeps): ShutdownHandle {
   const signals = deps.signals ?? process;
-  const exit = deps.exit ?? ((code: number) => process.exit(code));
+  const exitProcess = deps.exit ?? process.exit.bind(process);
   const log = deps.logger.child({ component: 'shutdown' });
   let shuttingDown: Promise<void> | undefined;
 
@@ -45,15 +45,15 @@ export function handleShutdownSignals(deps: ShutdownDeps): ShutdownHandle {
       log.info({ reason, timeoutMs: deps.timeoutMs }, 'shutting down');
       const timer = setTimeout(() => {
         log.error({ timeoutMs: deps.timeoutMs }, 'shutdown timed out, forcing exit');
-        exit(ShutdownExitCodes.failed);
+        exitProcess(ShutdownExitCodes.failed);
       }, deps.timeoutMs);
       try {
         await deps.releasers.release();
         log.info('shutdown complete');
-        exit(ShutdownExitCodes.clean);
+        exitProcess(ShutdownExitCodes.clean);
       } catch (error) {
         log.error({ err: error }, 'shutdown finished with errors');
-        exit(ShutdownExitCodes.failed);
+        exitProcess(ShutdownExitCodes.failed);
       } finally {
         clearTimeout(timer);
         dispose();
@@ -69,7 +69,7 @@ export function handleShutdownSignals(deps: ShutdownDeps): ShutdownHandle {
   function onAnySignal(signal: ShutdownSignal) {
     if (shuttingDown) {
       log.warn({ signal }, 'second signal, forcing exit');
-      exit(ShutdownExitCodes.forced);
+      exitProcess(ShutdownExitCodes.forced);
       return;
     }
     void shutdown(signal);

@@ -61,7 +61,7 @@ export function spawnCli(args: string[], env: Record<string, string | undefined>
           return true;
         };
         const onData = () => void check();
-        const onExit = (code: number | null) => {
+        const onChildGone = (code: number | null) => {
           finish();
           reject(
             new Error(`exited (${code}) before printing ${pattern}:\n${output.stdout}\n${output.stderr}`),
@@ -75,16 +75,16 @@ export function spawnCli(args: string[], env: Record<string, string | undefined>
           clearTimeout(timer);
           child.stdout?.off('data', onData);
           child.stderr?.off('data', onData);
-          child.off('exit', onExit);
+          child.off('exit', onChildGone);
         };
         if (check()) return;
         if (child.exitCode !== null || child.signalCode !== null) {
-          onExit(child.exitCode);
+          onChildGone(child.exitCode);
           return;
         }
         child.stdout?.on('data', onData);
         child.stderr?.on('data', onData);
-        child.once('exit', onExit);
+        child.once('exit', onChildGone);
       }),
     stop: async (signal = 'SIGTERM', timeoutMs = 30_000) => {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
