@@ -1,26 +1,21 @@
 /**
  * Aggregation through the driver; passes unchanged against a real MongoDB 7 replica set (MONGO_URL).
  */
-import { Long, MongoClient, ObjectId } from 'mongodb';
+import { Long, ObjectId } from 'mongodb';
 import type { Collection, Db, Document } from 'mongodb';
-import { acquireTestMongo } from '../../support/mongo';
-import type { TestMongo } from '../../support/mongo';
+import { useDriverDatabase } from '../../support/driver-database';
 import { assertNothingLeaked } from '../../support/leak-guard';
 
 jest.setTimeout(30_000);
 
 type Row = { _id?: string | number | ObjectId } & Document;
 
-let mongo: TestMongo;
-let client: MongoClient;
 let db: Db;
+useDriverDatabase(opened => ({ db } = opened));
 let orders: Collection<Row>;
 const [ann, bo] = [new ObjectId(), new ObjectId()];
 
 beforeAll(async () => {
-  mongo = await acquireTestMongo();
-  client = await new MongoClient(mongo.uri).connect();
-  db = client.db(mongo.databaseName());
   await db.collection<Row>('users').insertMany([
     { _id: ann, name: 'ann', team: 'x' },
     { _id: bo, name: 'bo', team: 'y' },
@@ -34,12 +29,6 @@ beforeAll(async () => {
 });
 
 afterEach(() => assertNothingLeaked());
-
-afterAll(async () => {
-  await db?.dropDatabase();
-  await client?.close();
-  await mongo?.release();
-});
 
 const run = (pipeline: Document[]) => orders.aggregate(pipeline).toArray();
 

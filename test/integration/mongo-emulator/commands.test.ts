@@ -7,7 +7,7 @@ import type { Db, Document } from 'mongodb';
 import { Writable } from 'node:stream';
 import mongoose from 'mongoose';
 import pino from 'pino';
-import { acquireTestMongo } from '../../support/mongo';
+import { useDriverDatabase } from '../../support/driver-database';
 import type { TestMongo } from '../../support/mongo';
 import { startMongoEmulator } from '../../../src/dev/mongo-emulator';
 import { RawClient, opMsg } from './raw-client';
@@ -22,20 +22,9 @@ type Row = { _id?: string | number } & Document;
 let mongo: TestMongo;
 let client: MongoClient;
 let db: Db;
-
-beforeAll(async () => {
-  mongo = await acquireTestMongo();
-  client = await new MongoClient(mongo.uri).connect();
-  db = client.db(mongo.databaseName());
-});
+useDriverDatabase(opened => ({ mongo, client, db } = opened));
 
 afterEach(() => assertNothingLeaked());
-
-afterAll(async () => {
-  await db?.dropDatabase();
-  await client?.close();
-  await mongo?.release();
-});
 
 const admin = () => client.db('admin');
 

@@ -2,10 +2,9 @@
  * Index management and unique-index enforcement through the official driver; passes unchanged against
  * a real MongoDB 7 replica set (MONGO_URL).
  */
-import { MongoBulkWriteError, MongoClient, MongoServerError, ObjectId } from 'mongodb';
+import { MongoBulkWriteError, MongoServerError, ObjectId } from 'mongodb';
 import type { Collection, Db, Document, UpdateFilter } from 'mongodb';
-import { acquireTestMongo } from '../../support/mongo';
-import type { TestMongo } from '../../support/mongo';
+import { useDriverDatabase } from '../../support/driver-database';
 import { assertNothingLeaked } from '../../support/leak-guard';
 
 jest.setTimeout(30_000);
@@ -13,24 +12,11 @@ jest.setTimeout(30_000);
 /** Test documents use plain or ObjectId ids and any fields. */
 type Row = { _id?: string | number | ObjectId } & Document;
 
-let mongo: TestMongo;
-let client: MongoClient;
 let db: Db;
+useDriverDatabase(opened => ({ db } = opened));
 let n = 0;
 
-beforeAll(async () => {
-  mongo = await acquireTestMongo();
-  client = await new MongoClient(mongo.uri).connect();
-  db = client.db(mongo.databaseName());
-});
-
 afterEach(() => assertNothingLeaked());
-
-afterAll(async () => {
-  await db?.dropDatabase();
-  await client?.close();
-  await mongo?.release();
-});
 
 const fresh = (): Collection<Row> => db.collection<Row>(`i${++n}`);
 

@@ -3,10 +3,9 @@
  * MongoDB 7 replica set (MONGO_URL) as against the emulator: no reliance on natural order or on
  * exact error wording beyond what MongoDB documents.
  */
-import { Double, Int32, Long, MongoClient, MongoServerError, ObjectId } from 'mongodb';
+import { Double, Int32, Long, MongoServerError, ObjectId } from 'mongodb';
 import type { ChangeStreamDocument, Collection, Db, Document, UpdateFilter } from 'mongodb';
-import { acquireTestMongo } from '../../support/mongo';
-import type { TestMongo } from '../../support/mongo';
+import { useDriverDatabase } from '../../support/driver-database';
 import { assertNothingLeaked, trackChangeStream } from '../../support/leak-guard';
 
 jest.setTimeout(30_000);
@@ -14,25 +13,11 @@ jest.setTimeout(30_000);
 /** Test documents use plain or ObjectId ids and any fields. */
 type Row = { _id?: string | number | ObjectId } & Document;
 
-let mongo: TestMongo;
-let client: MongoClient;
 let db: Db;
+useDriverDatabase(opened => ({ db } = opened));
 let n = 0;
 
-beforeAll(async () => {
-  mongo = await acquireTestMongo();
-  // One client for the whole file, outside the per-test leak guard.
-  client = await new MongoClient(mongo.uri).connect();
-  db = client.db(mongo.databaseName());
-});
-
 afterEach(() => assertNothingLeaked());
-
-afterAll(async () => {
-  await db?.dropDatabase();
-  await client?.close();
-  await mongo?.release();
-});
 
 /** A fresh collection per test. */
 async function fresh(docs: Row[] = []): Promise<Collection<Row>> {

@@ -2,10 +2,10 @@
  * Multi-document transactions through the driver and mongoose; passes unchanged against a real
  * MongoDB 7 replica set (MONGO_URL).
  */
-import { MongoClient, MongoServerError } from 'mongodb';
-import type { ChangeStreamDocument, ClientSession, Db, Document } from 'mongodb';
+import { MongoServerError } from 'mongodb';
+import type { ChangeStreamDocument, ClientSession, Db, Document, MongoClient } from 'mongodb';
 import mongoose from 'mongoose';
-import { acquireTestMongo } from '../../support/mongo';
+import { useDriverDatabase } from '../../support/driver-database';
 import type { TestMongo } from '../../support/mongo';
 import { assertNothingLeaked, trackChangeStream, trackMongooseConnection } from '../../support/leak-guard';
 
@@ -16,21 +16,10 @@ type Row = { _id?: string | number } & Document;
 let mongo: TestMongo;
 let client: MongoClient;
 let db: Db;
+useDriverDatabase(opened => ({ mongo, client, db } = opened));
 let n = 0;
 
-beforeAll(async () => {
-  mongo = await acquireTestMongo();
-  client = await new MongoClient(mongo.uri).connect();
-  db = client.db(mongo.databaseName());
-});
-
 afterEach(() => assertNothingLeaked());
-
-afterAll(async () => {
-  await db?.dropDatabase();
-  await client?.close();
-  await mongo?.release();
-});
 
 /** A fresh, existing collection (creating collections inside transactions is avoided for portability). */
 async function fresh(docs: Row[] = []) {
