@@ -5,6 +5,8 @@
  */
 import { ObjectId, type Document } from 'mongodb';
 import type { SyncCollections } from '../src/sync/sync-job-context';
+import { parseUserDocument } from '../src/sync/user-document';
+import { toUserMeta } from '../src/sync/user-meta';
 
 export interface FanOutUser {
   userId: ObjectId;
@@ -23,15 +25,8 @@ function person(label: string): Document {
   };
 }
 
-function meta(user: Document): Document {
-  return {
-    id: user._id,
-    name: user.name,
-    email: user.email,
-    phone: user.phone ?? '',
-    image: user.image ?? null,
-  };
-}
+/** The copy the rules write, from the same function the jobs use. */
+const meta = (user: Document) => toUserMeta(parseUserDocument(user));
 
 export async function insertFanOutUser(collections: SyncCollections, orders: number): Promise<FanOutUser> {
   const user = person(`Fan-out user ${orders}`);

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { probeDocker } from './docker-probe';
-import { freePort } from './free-port';
+import { freePort } from '../../src/dev/free-port';
 import { trackRedis } from './leak-guard';
 import { reportBackend } from './report-backend';
 

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { connectMongo } from '../../../src/db/connect-mongo';
 import { createLogger } from '../../../src/logging/create-logger';
-import { freePort } from '../../support/free-port';
+import { freePort } from '../../../src/dev/free-port';
 import { assertNothingLeaked, trackMongooseConnection } from '../../support/leak-guard';
 import { acquireTestMongo, type TestMongo } from '../../support/mongo';
 
