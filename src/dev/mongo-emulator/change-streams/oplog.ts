@@ -6,7 +6,7 @@
 import type { Timestamp } from 'bson';
 import type { ChangeRecord, Document } from '../types';
 import type { Position } from './resume-token';
-import { encodeResumeToken, positionKey } from './resume-token';
+import { positionKey, resumeTokenOfKey } from './resume-token';
 
 export interface OplogEntry {
   readonly seq: number;
@@ -64,11 +64,16 @@ export class Oplog {
       this.horizon = this.at(this.first).key;
       this.first += 1;
     }
+    const key = positionKey(fields.position);
     const entry: OplogEntry = {
-      ...fields,
       seq: this.end,
-      key: positionKey(fields.position),
-      token: encodeResumeToken(fields.position),
+      position: fields.position,
+      key,
+      token: resumeTokenOfKey(key),
+      clusterTime: fields.clusterTime,
+      wallTime: fields.wallTime,
+      record: fields.record,
+      imagesRecorded: fields.imagesRecorded,
     };
     this.ring[this.end % this.capacity] = entry;
     this.end += 1;

@@ -68,8 +68,12 @@ export function comparePositions(a: Position, b: Position): number {
 }
 
 export function encodeResumeToken(p: Position): ResumeToken {
-  const body = positionKey(p);
-  return { _data: body + checksum(body) };
+  return resumeTokenOfKey(positionKey(p));
+}
+
+/** The token of a position whose key is already at hand (the oplog caches every entry's key). */
+export function resumeTokenOfKey(key: string): ResumeToken {
+  return { _data: key + checksum(key) };
 }
 
 /** Throws InvalidResumeToken (260) for anything this server could not have issued. */

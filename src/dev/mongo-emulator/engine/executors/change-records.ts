@@ -2,6 +2,10 @@
  * Change records for committed document writes. Every document in a record is a deep copy or a
  * document the store no longer holds, so later writes can never alter an event already handed to
  * the change-stream history.
+ *
+ * Update post-images and every pre-image are kept only when the collection has
+ * changeStreamPreAndPostImages enabled, as on MongoDB: no stream can show them otherwise, and holding
+ * them would keep a copy of every updated document alive for as long as the history retains the event.
  */
 import type { ChangeRecord, Document, UpdateDescription } from '../../types';
 import { deepCopy } from '../deep-copy';
@@ -11,17 +15,20 @@ function base(
   view: CollectionView,
   operationType: ChangeRecord['operationType'],
   doc: Document,
+  images: boolean,
 ): ChangeRecord {
   return {
     operationType,
-    ns: { ...view.ns },
+    ns: view.ns,
     documentKey: { _id: deepCopy(doc._id) },
-    preAndPostImages: view.preAndPostImages,
+    preAndPostImages: images,
   };
 }
 
 export function insertRecord(view: CollectionView, doc: Document): ChangeRecord {
-  return { ...base(view, 'insert', doc), fullDocument: deepCopy(doc) };
+  const record = base(view, 'insert', doc, view.preAndPostImages);
+  record.fullDocument = deepCopy(doc);
+  return record;
 }
 
 /** `pre` is the replaced document; `description` is already a fresh copy (ChangeLog/diff build it). */
@@ -31,22 +38,27 @@ export function updateRecord(
   post: Document,
   description: UpdateDescription,
 ): ChangeRecord {
-  return {
-    ...base(view, 'update', post),
-    fullDocument: deepCopy(post),
-    fullDocumentBeforeChange: view.released(pre),
-    updateDescription: description,
-  };
+  const images = view.preAndPostImages;
+  const record = base(view, 'update', post, images);
+  if (images) {
+    record.fullDocument = deepCopy(post);
+    record.fullDocumentBeforeChange = view.released(pre);
+  }
+  record.updateDescription = description;
+  return record;
 }
 
 export function replaceRecord(view: CollectionView, pre: Document, post: Document): ChangeRecord {
-  return {
-    ...base(view, 'replace', post),
-    fullDocument: deepCopy(post),
-    fullDocumentBeforeChange: view.released(pre),
-  };
+  const images = view.preAndPostImages;
+  const record = base(view, 'replace', post, images);
+  record.fullDocument = deepCopy(post);
+  if (images) record.fullDocumentBeforeChange = view.released(pre);
+  return record;
 }
 
 export function deleteRecord(view: CollectionView, pre: Document): ChangeRecord {
-  return { ...base(view, 'delete', pre), fullDocumentBeforeChange: view.released(pre) };
+  const images = view.preAndPostImages;
+  const record = base(view, 'delete', pre, images);
+  if (images) record.fullDocumentBeforeChange = view.released(pre);
+  return record;
 }

@@ -34,6 +34,7 @@ describe('databases and collections', () => {
 
   it('emits one record per document with documentKey, images and ns', () => {
     const f = newFixture();
+    f.engine.createCollection(DB, 'c', { changeStreamPreAndPostImages: { enabled: true } });
     f.engine.insert(
       DB,
       'c',
@@ -49,7 +50,7 @@ describe('databases and collections', () => {
       ns: { db: DB, coll: 'c' },
       documentKey: { _id: 2 },
       fullDocument: { _id: 2, v: 1 },
-      preAndPostImages: false,
+      preAndPostImages: true,
     });
     f.updateMany('c', {}, { $inc: { v: 1 } });
     expect(f.sink.records.slice(-2).map(r => [r.operationType, r.documentKey, r.fullDocument])).toEqual([
@@ -62,6 +63,24 @@ describe('databases and collections', () => {
       documentKey: { _id: 1 },
       fullDocumentBeforeChange: { _id: 1, v: 2 },
     });
+  });
+
+  it('keeps update post-images and all pre-images only where the collection records them', () => {
+    const f = newFixture();
+    f.insert('plain', { _id: 1, v: 1 });
+    f.updateOne('plain', { _id: 1 }, { $inc: { v: 1 } });
+    expect(f.sink.last).toEqual({
+      operationType: 'update',
+      ns: { db: DB, coll: 'plain' },
+      documentKey: { _id: 1 },
+      preAndPostImages: false,
+      updateDescription: { updatedFields: { v: 2 }, removedFields: [], truncatedArrays: [] },
+    });
+    f.updateOne('plain', { _id: 1 }, { w: 1 });
+    expect(f.sink.last).toMatchObject({ operationType: 'replace', fullDocument: { _id: 1, w: 1 } });
+    expect(f.sink.last).not.toHaveProperty('fullDocumentBeforeChange');
+    f.engine.delete(DB, 'plain', [{ q: { _id: 1 }, limit: 1 }], ORDERED);
+    expect(f.sink.last).not.toHaveProperty('fullDocumentBeforeChange');
   });
 
   it('drop emits drop; dropDatabase emits a drop per collection then dropDatabase', () => {

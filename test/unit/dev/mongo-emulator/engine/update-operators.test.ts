@@ -1,6 +1,6 @@
 import { Double, Int32, Long, Timestamp } from 'bson';
 import type { Document } from '../../../../../src/dev/mongo-emulator/types';
-import { newFixture } from './engine-fixture';
+import { DB, newFixture } from './engine-fixture';
 
 /** Applies `u` to `doc` and returns the stored result and the change's updateDescription. */
 function apply(doc: Document, u: Document) {
@@ -236,6 +236,7 @@ describe('update validation', () => {
 
   it('keeps _id on replacement and refuses a different one', () => {
     const f = newFixture();
+    f.engine.createCollection(DB, 'c', { changeStreamPreAndPostImages: { enabled: true } });
     f.insert('c', { _id: 1, a: 1 });
     expect(f.updateOne('c', { _id: 1 }, { b: 2 }).nModified).toBe(1);
     expect(f.findOne('c')).toStrictEqual({ _id: 1, b: 2 });

@@ -128,6 +128,7 @@ describe('BSON values', () => {
 
   it('hands out copies: changing a result or a change record never changes stored data', () => {
     const f = newFixture();
+    f.engine.createCollection(DB, 'c', { changeStreamPreAndPostImages: { enabled: true } });
     f.insert('c', { _id: 1, tags: ['a'], sub: { at: new Date(1) } });
     const found = f.findOne('c');
     found?.tags.push('mutated');
@@ -160,6 +161,7 @@ describe('findAndModify', () => {
 
   it('removes, upserts and applies arrayFilters', () => {
     const f = newFixture();
+    f.engine.createCollection(DB, 'c', { changeStreamPreAndPostImages: { enabled: true } });
     f.insert('c', { _id: 1, a: [{ k: 1, v: 0 }] });
     const up = f.engine.findAndModify(DB, 'c', {
       query: { _id: 2 },
