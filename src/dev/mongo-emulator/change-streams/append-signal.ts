@@ -26,6 +26,7 @@ export class AppendSignal {
   }
 
   notify(): void {
+    if (this.waiters.size === 0) return;
     // Copy first: a woken waiter removes itself, and may register again within the same tick.
     for (const release of [...this.waiters]) release();
   }

@@ -58,9 +58,11 @@ export class ChangeStreamHub implements ChangeStreamService {
     if (changes.length === 0) return this.now();
     const wallTime = new Date(this.wallClock());
     // A transaction commits atomically, so its changes share one cluster time, told apart by index.
-    const sharedTime = changes.every(c => c.txnNumber !== undefined) ? this.clock.tick() : undefined;
-    const times = changes.map((record, k) => {
-      const clusterTime = sharedTime ?? this.clock.tick();
+    const sharedTime = changes.every(isTransactional) ? this.clock.tick() : undefined;
+    let clusterTime = sharedTime;
+    for (let k = 0; k < changes.length; k++) {
+      const record = changes[k];
+      clusterTime = sharedTime ?? this.clock.tick();
       this.oplog.push({
         position: eventPosition(clusterTime, sharedTime ? k : 0),
         clusterTime,
@@ -69,10 +71,9 @@ export class ChangeStreamHub implements ChangeStreamService {
         imagesRecorded:
           record.preAndPostImages ?? this.options.preImagesEnabled?.(record.ns.db, record.ns.coll) ?? false,
       });
-      return clusterTime;
-    });
+    }
     this.signal.notify();
-    return times[times.length - 1] as Timestamp;
+    return clusterTime as Timestamp;
   }
 
   now(): Timestamp {
@@ -107,4 +108,8 @@ export class ChangeStreamHub implements ChangeStreamService {
       return last.position;
     return timePosition(now);
   }
+}
+
+function isTransactional(record: ChangeRecord): boolean {
+  return record.txnNumber !== undefined;
 }

@@ -9,7 +9,9 @@ import type { CollectionOptions, Document, Namespace } from '../../types';
 import type { IndexSpec } from '../engine-api';
 import { indexKey } from '../index-key';
 import { duplicateKeyError } from './duplicate-key';
-import { planCandidates } from './query-planner';
+import { isPlainObject } from '../bson-types';
+import { planCandidates, singleIdKey } from './query-planner';
+import type { PlanSource } from './query-planner';
 import { SecondaryIndex } from './secondary-index';
 import type { IndexEntryKeys } from './secondary-index';
 
@@ -22,7 +24,7 @@ export interface StoredEntry {
 
 export const ID_INDEX_NAME = '_id_';
 
-export class Collection {
+export class Collection implements PlanSource {
   readonly uuid: Uint8Array = Uint8Array.from(Buffer.from(randomUUID().replace(/-/g, ''), 'hex'));
   readonly docs = new Map<string, StoredEntry>();
   readonly indexes = new Map<string, SecondaryIndex>();
@@ -47,12 +49,24 @@ export class Collection {
     return this.docs.get(idKey)?.doc;
   }
 
+  hasId(idKey: string): boolean {
+    return this.docs.has(idKey);
+  }
+
+  indexList(): Iterable<SecondaryIndex> {
+    return this.indexes.values();
+  }
+
   /** Candidate entries for `filter` in natural order (all entries when no index applies). */
   candidates(filter: Document | undefined): StoredEntry[] {
-    const ids = planCandidates(filter, {
-      hasId: k => this.docs.has(k),
-      indexes: () => this.indexes.values(),
-    });
+    const idKey = isPlainObject(filter) ? singleIdKey(filter) : undefined;
+    if (idKey !== undefined) {
+      const entry = this.docs.get(idKey);
+      if (!entry) return [];
+      this.docsExamined += 1;
+      return [entry];
+    }
+    const ids = planCandidates(filter, this);
     const entries =
       ids === null
         ? [...this.docs.values()]

@@ -57,7 +57,17 @@ function collect(filter: Document, out: Condition[]): void {
 
 export interface PlanSource {
   hasId(idKey: string): boolean;
-  indexes(): Iterable<SecondaryIndex>;
+  indexList(): Iterable<SecondaryIndex>;
+}
+
+/**
+ * The `_id` key of a filter whose top-level `_id` condition is one literal value (`{_id: X}` or
+ * `{_id: {$eq: X}}`): the shape of nearly every single-document write, answered without building a plan.
+ */
+export function singleIdKey(filter: Document | undefined): string | undefined {
+  if (!filter || !Object.prototype.hasOwnProperty.call(filter, '_id')) return undefined;
+  const keys = keysForCondition(filter._id);
+  return keys?.length === 1 ? keys[0] : undefined;
 }
 
 /** Candidate `_id` keys, or null when no index applies and the collection must be scanned. */
@@ -69,7 +79,7 @@ export function planCandidates(filter: Document | undefined, source: PlanSource)
   const byId = conditions.find(c => c.path === '_id');
   if (byId) return [...new Set(byId.keys)].filter(k => source.hasId(k));
   let best: { index: SecondaryIndex; keys: string[]; size: number } | undefined;
-  for (const index of source.indexes()) {
+  for (const index of source.indexList()) {
     if (index.partial) continue;
     const cond = conditions.find(c => c.path === index.paths[0]);
     if (!cond) continue;

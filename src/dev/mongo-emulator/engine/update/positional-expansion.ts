@@ -23,7 +23,8 @@ function child(value: unknown, part: string): unknown {
 }
 
 export function hasPositional(parts: string[]): boolean {
-  return parts.some(p => p === '$' || arrayFilterToken(p) !== undefined);
+  for (const part of parts) if (part === '$' || arrayFilterToken(part) !== undefined) return true;
+  return false;
 }
 
 export function expandPositional(doc: unknown, parts: string[], ctx: PositionalContext): string[][] {

@@ -79,30 +79,33 @@ export function parseUpdate(u: Document | Document[], arrayFilters?: Document[])
       );
     }
     for (const [path, arg] of Object.entries(fields)) {
-      validatePath(path);
+      const parts = validatePath(path);
       validateArgument(op as UpdateOperator, path, arg);
-      entries.push({ op: op as UpdateOperator, path, parts: splitPath(path), arg });
+      entries.push({ op: op as UpdateOperator, path, parts, arg });
     }
   }
   checkConflicts(entries);
   return { kind: 'operators', entries, arrayFilters: parseArrayFilters(entries, arrayFilters ?? [], u) };
 }
 
-function validatePath(path: string): void {
+/** Returns the path's components, split once for validation and for the entry that keeps them. */
+function validatePath(path: string): string[] {
   if (path === '') throw failedToParse('An empty update path is not valid.');
-  for (const part of splitPath(path)) {
+  const parts = splitPath(path);
+  let positional = 0;
+  for (const part of parts) {
     if (part === '')
       throw failedToParse(`The update path '${path}' contains an empty field name, which is not allowed.`);
-    if (part.startsWith('$') && part !== '$' && !FILTER_TOKEN.test(part)) {
+    if (part === '$') positional++;
+    else if (part.startsWith('$') && !FILTER_TOKEN.test(part)) {
       throw errorOf(
         ErrorCodes.DollarPrefixedFieldName,
         `The dollar ($) prefixed field '${part}' in '${path}' is not allowed in the context of an update's replacement document. Consider using an aggregation pipeline with $replaceWith.`,
       );
     }
   }
-  if (path.split('.').filter(p => p === '$').length > 1) {
-    throw badValue(`Too many positional (i.e. '$') elements found in path '${path}'`);
-  }
+  if (positional > 1) throw badValue(`Too many positional (i.e. '$') elements found in path '${path}'`);
+  return parts;
 }
 
 function validateArgument(op: UpdateOperator, path: string, arg: unknown): void {
@@ -212,15 +215,19 @@ function parseArrayFilters(entries: ModEntry[], filters: Document[], u: Document
     byId.set(id, compileFilter(filter));
   }
   const used = new Set<string>();
-  for (const e of entries) {
-    const allPaths = e.op === '$rename' ? [e.parts, splitPath(e.arg as string)] : [e.parts];
-    for (const part of allPaths.flat()) {
+  const markUsed = (e: ModEntry, parts: string[]) => {
+    for (const part of parts) {
+      if (!part.startsWith('$[')) continue;
       const m = FILTER_TOKEN.exec(part);
       if (!m || m[1] === '') continue;
       if (!byId.has(m[1]))
         throw badValue(`No array filter found for identifier '${m[1]}' in path '${e.path}'`);
       used.add(m[1]);
     }
+  };
+  for (const e of entries) {
+    markUsed(e, e.parts);
+    if (e.op === '$rename') markUsed(e, splitPath(e.arg as string));
   }
   for (const id of byId.keys()) {
     if (!used.has(id))
@@ -233,6 +240,7 @@ function parseArrayFilters(entries: ModEntry[], filters: Document[], u: Document
 
 /** `$[id]` -> `id`, `$[]` -> '', anything else -> undefined. */
 export function arrayFilterToken(part: string): string | undefined {
+  if (!part.startsWith('$[')) return undefined;
   const m = FILTER_TOKEN.exec(part);
   return m ? m[1] : undefined;
 }
