@@ -1,6 +1,6 @@
 /**
  * A full garbage collection before a memory reading, so "heap used" is what is retained rather than
- * whatever garbage the load left behind. `npm run bench` runs plain `tsx`, without `--expose-gc`; V8 lets
+ * whatever garbage the load left behind. `npm run bench` runs plain `node`, without `--expose-gc`; V8 lets
  * the flag be set at run time, and a fresh context then exposes `gc`.
  */
 import { setFlagsFromString } from 'node:v8';

@@ -17,6 +17,7 @@ import { measureEndToEnd, type EndToEndResult } from './end-to-end';
 import { loadOpsCollections } from './ops-collections';
 import { PLANS, type BenchPlan } from './plans';
 import { renderMarkdown, TARGETS, type BenchResults } from './report';
+import { REPO_ROOT } from './repo-root';
 import { round } from './stats';
 import { measureSyncFanOut } from './sync-fan-out';
 
@@ -31,7 +32,7 @@ async function main(argv: string[]): Promise<void> {
       ? argv[outIndex + 1]
       : quick
         ? join(tmpdir(), 'user-sync-bench')
-        : join(__dirname, 'results');
+        : join(REPO_ROOT, 'bench', 'results');
   const plan = quick ? PLANS.quick : PLANS.full;
   const started = Date.now();
   const loadAverageAtStart = loadavg()[0];
@@ -142,7 +143,7 @@ async function releaseAll(): Promise<void> {
 function codeVersion(): string {
   try {
     const git = (...args: string[]) =>
-      execFileSync('git', args, { cwd: join(__dirname, '..'), encoding: 'utf8' }).trim();
+      execFileSync('git', args, { cwd: REPO_ROOT, encoding: 'utf8' }).trim();
     const dirty = git('status', '--porcelain', '--', 'src', 'jobs') !== '';
     return `${git('rev-parse', '--short', 'HEAD')}${dirty ? ' + uncommitted changes in src/ or jobs/' : ''}`;
   } catch {
