@@ -8,13 +8,20 @@ import type { Document } from '../types';
 import { ErrorCodes, MongoCommandError, commandError } from '../types';
 import { OpCode } from '../wire/op-codes';
 import type { RequestHandler, RequestOutcome, WireRequest, ConnectionInfo } from '../wire/wire-request';
-import type { CommandContext, CommandHandler, CommandTable, ServerState } from './command-context';
+import type {
+  CommandContext,
+  CommandHandler,
+  CommandReply,
+  CommandTable,
+  ServerState,
+} from './command-context';
 import { StreamingReply } from './command-context';
 import { adminCommands } from './admin';
 import { collectionCommands } from './collections';
 import { cursorCommands } from './cursors';
 import { errorLabelsFor } from './error-labels';
 import { applyFailCommand, failPointCommands } from './fail-points';
+import type { FailCommandData } from './fail-point-registry';
 import { handshakeCommands } from './handshake';
 import { indexCommands } from './indexes';
 import { isChangeStreamCommand, readCommands } from './read-commands';
@@ -41,6 +48,14 @@ const STATE_CHANGE_CODES = new Set([91, 189, 10107, 11600, 11602, 13435, 13436])
 /** Commands a legacy OP_QUERY may carry; mongod 5.1+ refuses every other one the same way. */
 const OP_QUERY_COMMANDS = new Set(['hello', 'isMaster', 'ismaster']);
 
+/** One command being answered: what its error labels are decided from. */
+interface Call {
+  request: WireRequest;
+  connection: ConnectionInfo;
+  name: string;
+  changeStream: boolean;
+}
+
 export interface DispatcherOptions {
   server: ServerState;
   logger: Logger;
@@ -53,35 +68,39 @@ export function createDispatcher(options: DispatcherOptions): RequestHandler {
   const { server, logger, verbose } = options;
   const commands = options.commands ?? COMMANDS;
 
-  return async (request: WireRequest, connection: ConnectionInfo): Promise<RequestOutcome> => {
+  // A plain outcome whenever the command ran synchronously (every CRUD command does): a chain of promise
+  // hops per command measurably slowed single-client round trips, where the engine work is a few µs.
+  return (request: WireRequest, connection: ConnectionInfo): RequestOutcome | Promise<RequestOutcome> => {
+    const name = firstKey(request.command);
+    if (!verbose) return run(request, connection, name);
     const started = performance.now();
-    const name = Object.keys(request.command)[0] ?? '';
-    const outcome = await run(request, connection, name);
-    if (verbose) {
-      const ok = outcome.kind === 'reply' ? outcome.reply.ok : undefined;
+    const log = (outcome: RequestOutcome): RequestOutcome => {
       logger.info(
         {
           command: name,
           db: request.db,
           connectionId: connection.id,
-          ok,
+          ok: outcome.kind === 'reply' ? outcome.reply.ok : undefined,
           durationMs: Math.round((performance.now() - started) * 10) / 10,
         },
         'command',
       );
-    }
-    return outcome;
+      return outcome;
+    };
+    const outcome = run(request, connection, name);
+    return outcome instanceof Promise ? outcome.then(log) : log(outcome);
   };
 
-  async function run(
+  function run(
     request: WireRequest,
     connection: ConnectionInfo,
     name: string,
-  ): Promise<RequestOutcome> {
+  ): RequestOutcome | Promise<RequestOutcome> {
     const { command } = request;
+    // Decided before the command runs: a failing getMore may close the very cursor that tells.
     const changeStream =
       isChangeStreamCommand({ name, command }) || (name === 'getMore' && isTailable(command.getMore));
-    let writeConcernError: Document | undefined;
+    const call: Call = { request, connection, name, changeStream };
     try {
       const handler: CommandHandler | undefined = Object.hasOwn(commands, name) ? commands[name] : undefined;
       if (request.opCode === OpCode.Query && !OP_QUERY_COMMANDS.has(name)) {
@@ -92,45 +111,78 @@ export function createDispatcher(options: DispatcherOptions): RequestHandler {
         );
       }
       const failPoint = server.failPoints.match(name, connection.appName);
-      if (failPoint) {
-        const effect = await applyFailCommand(failPoint, connection.closed);
-        if (effect.kind === 'close') return { kind: 'close' };
-        if (effect.kind === 'error') {
-          const labels = effect.labels ?? errorLabelsFor(effect.error.code, { name, command, changeStream });
-          return reply(errorReply(effect.error, labels));
-        }
-        writeConcernError = effect.writeConcernError;
+      if (failPoint) return runAfterFailPoint(call, failPoint, handler);
+      return execute(call, handler, undefined);
+    } catch (error) {
+      return failure(call, error);
+    }
+  }
+
+  async function runAfterFailPoint(
+    call: Call,
+    failPoint: FailCommandData,
+    handler: CommandHandler | undefined,
+  ): Promise<RequestOutcome> {
+    try {
+      const effect = await applyFailCommand(failPoint, call.connection.closed);
+      if (effect.kind === 'close') return { kind: 'close' };
+      if (effect.kind === 'error') {
+        const labels = effect.labels ?? errorLabelsFor(effect.error.code, labelContext(call));
+        return reply(errorReply(effect.error, labels));
       }
-      if (!handler) throw commandError(ErrorCodes.CommandNotFound, `no such command: '${name}'`);
-      // No await between opening the transaction and the handler's engine call: one atomic step.
-      const txn = resolveTransaction(server.engine, name, command);
-      const ctx: CommandContext = {
-        server,
-        connection,
-        db: request.db,
-        name,
-        command,
-        txn,
-        exhaustAllowed: request.exhaustAllowed,
-      };
-      const result = await handler(ctx);
-      if (result instanceof StreamingReply) {
+      return await execute(call, handler, effect.writeConcernError);
+    } catch (error) {
+      return failure(call, error);
+    }
+  }
+
+  /** Throws synchronously or rejects; `run` and `runAfterFailPoint` turn either into an error reply. */
+  function execute(
+    call: Call,
+    handler: CommandHandler | undefined,
+    writeConcernError: Document | undefined,
+  ): RequestOutcome | Promise<RequestOutcome> {
+    const { request, name } = call;
+    if (!handler) throw commandError(ErrorCodes.CommandNotFound, `no such command: '${name}'`);
+    // No await between opening the transaction and the handler's engine call: one atomic step.
+    const txn = resolveTransaction(server.engine, name, request.command);
+    const ctx: CommandContext = {
+      server,
+      connection: call.connection,
+      db: request.db,
+      name,
+      command: request.command,
+      txn,
+      exhaustAllowed: request.exhaustAllowed,
+    };
+    const result = handler(ctx);
+    const outcomeOf = (settled: CommandReply): RequestOutcome => {
+      if (settled instanceof StreamingReply) {
         return {
           kind: 'reply',
-          reply: finish(result.first),
-          next: async signal => finish(await result.next(signal)),
+          reply: finish(settled.first),
+          next: async signal => finish(await settled.next(signal)),
         };
       }
-      if (writeConcernError) result.writeConcernError = writeConcernError;
-      return reply(result);
-    } catch (error) {
-      if (!(error instanceof Error && error.name === 'MongoCommandError') && !connection.closed.aborted) {
-        logger.error({ err: error, command: name, db: request.db }, 'command failed unexpectedly');
-      }
-      const code = (error as { code?: unknown }).code;
-      const labels = typeof code === 'number' ? errorLabelsFor(code, { name, command, changeStream }) : [];
-      return reply(errorReply(error, labels));
+      if (writeConcernError) settled.writeConcernError = writeConcernError;
+      return reply(settled);
+    };
+    return result instanceof Promise
+      ? result.then(outcomeOf, (error: unknown) => failure(call, error))
+      : outcomeOf(result);
+  }
+
+  function failure(call: Call, error: unknown): RequestOutcome {
+    if (!(error instanceof Error && error.name === 'MongoCommandError') && !call.connection.closed.aborted) {
+      logger.error({ err: error, command: call.name, db: call.request.db }, 'command failed unexpectedly');
     }
+    const code = (error as { code?: unknown }).code;
+    const labels = typeof code === 'number' ? errorLabelsFor(code, labelContext(call)) : [];
+    return reply(errorReply(error, labels));
+  }
+
+  function labelContext(call: Call) {
+    return { name: call.name, command: call.request.command, changeStream: call.changeStream };
   }
 
   function reply(document: Document): RequestOutcome {
@@ -150,4 +202,9 @@ export function createDispatcher(options: DispatcherOptions): RequestHandler {
     const id = toBigInt(rawId);
     return id !== undefined && server.cursors.isTailable(id);
   }
+}
+
+function firstKey(document: Document): string {
+  for (const key in document) return key;
+  return '';
 }

@@ -12,7 +12,7 @@ import { OpCode } from './op-codes';
 import { encodeOpMsg } from './op-msg';
 import { encodeOpReply } from './op-query';
 import { WireError } from './wire-error';
-import type { ConnectionInfo, RequestHandler, WireRequest } from './wire-request';
+import type { ConnectionInfo, RequestHandler, RequestOutcome, WireRequest } from './wire-request';
 
 /** Request ids of server messages; only need to be unique enough for a client's logs. */
 let nextRequestId = 1;
@@ -40,7 +40,10 @@ export class ClientConnection implements ConnectionInfo {
   appName?: string;
   private readonly abort = new AbortController();
   private readonly reader = new FrameReader();
-  private queue: Promise<void> = Promise.resolve();
+  /** Frames received and not yet answered, in order. */
+  private readonly backlog: Buffer[] = [];
+  /** True while a frame's answer is awaited: the frames behind it wait in the backlog. */
+  private waiting = false;
 
   constructor(private readonly options: ClientConnectionOptions) {
     this.id = options.id;
@@ -74,14 +77,31 @@ export class ClientConnection implements ConnectionInfo {
       this.destroy();
       return;
     }
-    for (const frame of frames) {
-      this.queue = this.queue.then(() => this.process(frame));
+    this.backlog.push(...frames);
+    if (!this.waiting) this.drain();
+  }
+
+  /**
+   * Answers backlogged frames in order. A command the handler answers synchronously is replied to at once;
+   * one that waits (getMore, blocked fail points) holds the frames behind it until it settles.
+   */
+  private drain(): void {
+    while (this.backlog.length > 0) {
+      const pending = this.process(this.backlog.shift() as Buffer);
+      if (pending) {
+        this.waiting = true;
+        void pending.then(() => {
+          this.waiting = false;
+          this.drain();
+        });
+        return;
+      }
     }
   }
 
   /** Never rejects: whatever goes wrong with one message ends at most this connection. */
-  private async process(frame: Buffer): Promise<void> {
-    if (this.closed.aborted) return;
+  private process(frame: Buffer): Promise<void> | undefined {
+    if (this.closed.aborted) return undefined;
     const header = readHeader(frame);
     const legacy = header.opCode === OpCode.Query;
     let request: WireRequest;
@@ -90,31 +110,48 @@ export class ClientConnection implements ConnectionInfo {
     } catch (error) {
       if (!(error instanceof WireError) || error.fatal) {
         this.destroy();
-        return;
+        return undefined;
       }
       this.reply(legacy, header.requestId, this.options.errorReply(error));
+      return undefined;
+    }
+    let outcome: RequestOutcome | Promise<RequestOutcome>;
+    try {
+      outcome = this.options.handler(request, this);
+    } catch (error) {
+      this.failed(error);
+      return undefined;
+    }
+    if (outcome instanceof Promise) {
+      return outcome.then(
+        settled => this.answer(request, legacy, settled),
+        (error: unknown) => this.failed(error),
+      );
+    }
+    this.answer(request, legacy, outcome);
+    return undefined;
+  }
+
+  private answer(request: WireRequest, legacy: boolean, outcome: RequestOutcome): void {
+    if (outcome.kind === 'close') {
+      this.destroy();
       return;
     }
-    try {
-      const outcome = await this.options.handler(request, this);
-      if (outcome.kind === 'close') {
-        this.destroy();
-        return;
-      }
-      if (request.moreToCome) return;
-      if (outcome.next && request.exhaustAllowed && !legacy) {
-        // Runs beside the queue: a client in exhaust mode sends nothing more on this socket.
-        void this.stream(request.requestId, outcome.reply, outcome.next);
-        return;
-      }
-      this.reply(legacy, request.requestId, outcome.reply);
-    } catch (error) {
-      this.options.logger.error(
-        { err: error, connectionId: this.id },
-        'closing connection: unexpected failure',
-      );
-      this.destroy();
+    if (request.moreToCome) return;
+    if (outcome.next && request.exhaustAllowed && !legacy) {
+      // Runs beside the backlog: a client in exhaust mode sends nothing more on this socket.
+      void this.stream(request.requestId, outcome.reply, outcome.next);
+      return;
     }
+    this.reply(legacy, request.requestId, outcome.reply);
+  }
+
+  private failed(error: unknown): void {
+    this.options.logger.error(
+      { err: error, connectionId: this.id },
+      'closing connection: unexpected failure',
+    );
+    this.destroy();
   }
 
   /** Sends `doc`, or an error reply when it cannot be encoded (too large, unserializable). */

@@ -41,4 +41,8 @@ export interface ConnectionInfo {
   readonly closed: AbortSignal;
 }
 
-export type RequestHandler = (request: WireRequest, connection: ConnectionInfo) => Promise<RequestOutcome>;
+/** Answers synchronously when it can: the connection then replies without a promise hop. */
+export type RequestHandler = (
+  request: WireRequest,
+  connection: ConnectionInfo,
+) => RequestOutcome | Promise<RequestOutcome>;
