@@ -95,6 +95,24 @@ describe('change events', () => {
     expect(del!.fullDocumentBeforeChange).toBeNull();
   });
 
+  it('images exist only for changes written while the collection recorded them (collMod)', async () => {
+    const coll = newCollection();
+    const stream = await openStream(coll, [], {
+      fullDocument: 'whenAvailable',
+      fullDocumentBeforeChange: 'whenAvailable',
+    });
+    await coll.insertOne({ _id: 1, v: 1 });
+    await coll.updateOne({ _id: 1 }, { $set: { v: 2 } });
+    await kit.db.command({ collMod: coll.collectionName, changeStreamPreAndPostImages: { enabled: true } });
+    await coll.updateOne({ _id: 1 }, { $set: { v: 3 } });
+    const [, before, after] = await take(stream, 3);
+    expect(before).toMatchObject({ fullDocument: null, fullDocumentBeforeChange: null });
+    expect(after).toMatchObject({
+      fullDocument: { _id: 1, v: 3 },
+      fullDocumentBeforeChange: { _id: 1, v: 2 },
+    });
+  });
+
   it('a database stream sees every collection; dropping the collection invalidates a collection stream', async () => {
     const other = kit.client.db(`${kit.db.databaseName}-other`);
     onRelease(async () => void (await other.dropDatabase()));
