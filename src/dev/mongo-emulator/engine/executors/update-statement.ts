@@ -11,6 +11,7 @@ import type { UpdateStatement } from '../engine-api';
 import type { MatchDetails } from '../query/query-matcher';
 import { compileFilter } from '../query/query-matcher';
 import type { CollectionView } from '../storage/collection-view';
+import { changedPathsOf } from '../storage/index-relevance';
 import { applyUpdate } from '../update/apply-update';
 import type { UpdateOutcome } from '../update/apply-update';
 import { seedFromFilter } from '../update/upsert-seed';
@@ -32,7 +33,7 @@ export function storeUpdate(
   outcome: UpdateOutcome,
 ): ChangeRecord | undefined {
   if (!outcome.changed) return undefined;
-  view.replace(idKey, outcome.doc);
+  view.replace(idKey, outcome.doc, outcome.description && changedPathsOf(outcome.description));
   return outcome.operationType === 'replace'
     ? replaceRecord(view, pre, outcome.doc)
     : updateRecord(

@@ -4,6 +4,7 @@
  */
 import type { Document, Namespace } from '../../types';
 import type { Collection, StoredEntry } from './collection';
+import type { ChangedPaths } from './index-relevance';
 
 export interface CollectionView {
   readonly ns: Namespace;
@@ -12,7 +13,8 @@ export interface CollectionView {
   /** Documents that may match `filter`, in natural order; callers still apply the matcher. */
   candidates(filter: Document | undefined): StoredEntry[];
   insert(doc: Document): void;
-  replace(idKey: string, doc: Document): void;
+  /** `changed`: the paths the update changed, when known (see Collection.replace). */
+  replace(idKey: string, doc: Document, changed?: ChangedPaths): void;
   remove(idKey: string): void;
   /**
    * A document this view just replaced or removed, made safe to hand out: the committed state no
@@ -44,8 +46,8 @@ export class BaseView implements CollectionView {
     this.collection.insert(doc);
   }
 
-  replace(idKey: string, doc: Document): void {
-    this.collection.replace(idKey, doc);
+  replace(idKey: string, doc: Document, changed?: ChangedPaths): void {
+    this.collection.replace(idKey, doc, changed);
   }
 
   remove(idKey: string): void {

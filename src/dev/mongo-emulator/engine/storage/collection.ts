@@ -12,6 +12,7 @@ import { duplicateKeyError } from './duplicate-key';
 import { isPlainObject } from '../bson-types';
 import { planCandidates, singleIdKey } from './query-planner';
 import type { PlanSource } from './query-planner';
+import type { ChangedPaths } from './index-relevance';
 import { SecondaryIndex } from './secondary-index';
 import type { IndexEntryKeys } from './secondary-index';
 
@@ -82,9 +83,14 @@ export class Collection implements PlanSource {
    * Throws E11000 when `doc` would duplicate a unique key held by another document. `ignore` lets a
    * transaction's view skip documents it has replaced or deleted in its overlay.
    */
-  checkUnique(doc: Document, idKey: string, ignore?: (otherId: string) => boolean): void {
+  checkUnique(
+    doc: Document,
+    idKey: string,
+    ignore?: (otherId: string) => boolean,
+    changed?: ChangedPaths,
+  ): void {
     for (const index of this.indexes.values()) {
-      if (!index.unique) continue;
+      if (!index.unique || !index.mayBeAffectedBy(changed)) continue;
       const keys = index.keysOf(doc);
       if (!keys) continue;
       for (const { key, values } of keys.full) {
@@ -105,11 +111,16 @@ export class Collection implements PlanSource {
     for (const index of this.indexes.values()) index.add(idKey, index.keysOf(doc));
   }
 
-  replace(idKey: string, doc: Document): void {
+  /**
+   * `changed`, when given, are the paths the update changed: indexes on other paths keep their keys, so
+   * they are neither recomputed nor checked for uniqueness again.
+   */
+  replace(idKey: string, doc: Document, changed?: ChangedPaths): void {
     const entry = this.docs.get(idKey);
     if (!entry) throw new Error(`replace of a missing document ${idKey}`);
-    this.checkUnique(doc, idKey);
+    this.checkUnique(doc, idKey, undefined, changed);
     for (const index of this.indexes.values()) {
+      if (!index.mayBeAffectedBy(changed)) continue;
       const before = index.keysOf(entry.doc);
       const after = index.keysOf(doc);
       if (sameKeys(before, after)) continue;

@@ -10,6 +10,8 @@ import { pathValues, splitPath } from '../field-path';
 import { compoundKey, indexKey } from '../index-key';
 import type { Matcher } from '../query/query-matcher';
 import { compileFilter } from '../query/query-matcher';
+import { mayAffect } from './index-relevance';
+import type { ChangedPaths } from './index-relevance';
 
 interface FieldKeys {
   keys: string[];
@@ -67,6 +69,11 @@ export class SecondaryIndex {
     this.sparse = spec.sparse === true;
     if (spec.partialFilterExpression) this.partial = compileFilter(spec.partialFilterExpression);
     if (this.fields.length > 1) this.byFirst = new Map();
+  }
+
+  /** False only when an update that changed just `changed` cannot have changed this index's keys. */
+  mayBeAffectedBy(changed: ChangedPaths | undefined): boolean {
+    return changed === undefined || this.partial !== undefined || mayAffect(changed, this.fields);
   }
 
   /** Keys of `doc` in this index, or undefined when the index leaves the document out. */

@@ -92,6 +92,20 @@ describe('index use', () => {
     expect(f.findAll('orders', { assigned_user_ids: target })).toHaveLength(0);
   });
 
+  it('an update replacing the parent of an indexed path moves the key; one beside it keeps it', () => {
+    const { f, target } = orders(10);
+    const other = new ObjectId();
+    f.updateOne('orders', { _id: 'target' }, { $set: { 'metadata.note': 'beside the index' } });
+    expect(f.findAll('orders', { 'metadata.responsible.id': target }).map(d => d._id)).toEqual(['target']);
+    f.updateOne('orders', { _id: 'target' }, { $set: { metadata: { responsible: [{ id: other }] } } });
+    expect(f.findAll('orders', { 'metadata.responsible.id': target })).toHaveLength(0);
+    expect(f.findAll('orders', { 'metadata.responsible.id': other }).map(d => d._id)).toEqual(['target']);
+    f.updateOne('orders', { _id: 'target' }, { $push: { assigned_user_ids: other } });
+    expect(examined(f, () => expect(f.findAll('orders', { assigned_user_ids: other })).toHaveLength(1))).toBe(
+      1,
+    );
+  });
+
   it('falls back to a scan when no index applies, and still answers correctly', () => {
     const { f } = small;
     expect(examined(f, () => f.findAll('orders', { status: 'open' }))).toBe(11);

@@ -72,6 +72,23 @@ describe('unique indexes', () => {
     expect(byUpdate.writeErrors[0]).toMatchObject({ index: 1, code: 11000 });
   });
 
+  it('an update onto a unique key another document holds fails and changes nothing', () => {
+    const f = newFixture();
+    f.engine.createIndexes(DB, 'users', [
+      { key: { 'contact.email': 1 }, name: 'contact.email_1', unique: true },
+    ]);
+    f.insert('users', { _id: 1, contact: { email: 'a@x.io' } }, { _id: 2, contact: { email: 'b@x.io' } });
+    expect(f.updateOne('users', { _id: 2 }, { $set: { name: 'B' } }).writeErrors).toEqual([]);
+    const [byField] = f.updateOne('users', { _id: 2 }, { $set: { 'contact.email': 'a@x.io' } }).writeErrors;
+    const [byParent] = f.updateOne(
+      'users',
+      { _id: 2 },
+      { $set: { contact: { email: 'a@x.io' } } },
+    ).writeErrors;
+    expect([byField?.code, byParent?.code]).toEqual([11000, 11000]);
+    expect(f.findAll('users', { 'contact.email': 'b@x.io' }).map(d => d._id)).toEqual([2]);
+  });
+
   it('treats numbers of different types as the same key', () => {
     const f = newFixture();
     f.engine.createIndexes(DB, 'c', [{ key: { n: 1 }, name: 'n_1', unique: true }]);
