@@ -132,7 +132,16 @@ export class ClientConnection implements ConnectionInfo {
     return undefined;
   }
 
+  /** Never throws: it runs inside the socket's data event, where a throw would end the process. */
   private answer(request: WireRequest, legacy: boolean, outcome: RequestOutcome): void {
+    try {
+      this.deliver(request, legacy, outcome);
+    } catch (error) {
+      this.failed(error);
+    }
+  }
+
+  private deliver(request: WireRequest, legacy: boolean, outcome: RequestOutcome): void {
     if (outcome.kind === 'close') {
       this.destroy();
       return;
