@@ -142,8 +142,7 @@ async function releaseAll(): Promise<void> {
 /** The commit measured, and whether src/ or jobs/ differed from it: figures move with the code. */
 function codeVersion(): string {
   try {
-    const git = (...args: string[]) =>
-      execFileSync('git', args, { cwd: REPO_ROOT, encoding: 'utf8' }).trim();
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: REPO_ROOT, encoding: 'utf8' }).trim();
     const dirty = git('status', '--porcelain', '--', 'src', 'jobs') !== '';
     return `${git('rev-parse', '--short', 'HEAD')}${dirty ? ' + uncommitted changes in src/ or jobs/' : ''}`;
   } catch {
