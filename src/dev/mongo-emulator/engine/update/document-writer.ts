@@ -73,6 +73,8 @@ export function resolveTarget(
     cur = next;
   }
   const key = parts[parts.length - 1];
+  let exists: boolean;
+  let current: unknown;
   if (Array.isArray(cur)) {
     throughArray = true;
     if (!isIndexComponent(key)) {
@@ -82,22 +84,17 @@ export function resolveTarget(
       );
     }
     const idx = Number(key);
-    const exists = idx < cur.length;
-    return {
-      parent: cur,
-      key,
-      exists,
-      current: exists ? cur[idx] : undefined,
-      createdAt: exists ? createdAt : (createdAt ?? parts.length - 1),
-      throughArray,
-    };
+    exists = idx < cur.length;
+    current = exists ? cur[idx] : undefined;
+  } else {
+    exists = Object.prototype.hasOwnProperty.call(cur, key);
+    current = exists ? cur[key] : undefined;
   }
-  const exists = Object.prototype.hasOwnProperty.call(cur, key);
   return {
     parent: cur,
     key,
     exists,
-    current: exists ? cur[key] : undefined,
+    current,
     createdAt: exists ? createdAt : (createdAt ?? parts.length - 1),
     throughArray,
   };
