@@ -22,14 +22,18 @@ export function changedPathsOf(description: UpdateDescription): ChangedPaths {
   return paths;
 }
 
-/** True when one of `changed` is a prefix of an index field path or has one as its prefix. */
-export function mayAffect(changed: ChangedPaths, indexFields: string[][]): boolean {
-  for (const field of indexFields) {
-    const indexed = withoutPositions(field);
+/** An index's field paths as `mayAffect` compares them: computed once per index, not per update. */
+export function indexedPathsOf(fields: string[][]): ChangedPaths {
+  return fields.map(withoutPositions);
+}
+
+/** True when one of `changed` is a prefix of one of `indexed` (from `indexedPathsOf`) or has one as its prefix. */
+export function mayAffect(changed: ChangedPaths, indexed: ChangedPaths): boolean {
+  for (const field of indexed) {
     for (const path of changed) {
-      const n = Math.min(indexed.length, path.length);
+      const n = Math.min(field.length, path.length);
       let same = true;
-      for (let i = 0; i < n && same; i++) same = indexed[i] === path[i];
+      for (let i = 0; i < n && same; i++) same = field[i] === path[i];
       if (same) return true;
     }
   }

@@ -10,7 +10,7 @@ import { pathValues, splitPath } from '../field-path';
 import { compoundKey, indexKey } from '../index-key';
 import type { Matcher } from '../query/query-matcher';
 import { compileFilter } from '../query/query-matcher';
-import { mayAffect } from './index-relevance';
+import { indexedPathsOf, mayAffect } from './index-relevance';
 import type { ChangedPaths } from './index-relevance';
 
 interface FieldKeys {
@@ -58,6 +58,7 @@ export class SecondaryIndex {
   readonly sparse: boolean;
   readonly partial?: Matcher;
   private readonly fields: string[][];
+  private readonly indexedPaths: ChangedPaths;
   private readonly entries = new Map<string, Set<string>>();
   private readonly byFirst?: Map<string, Set<string>>;
 
@@ -65,6 +66,7 @@ export class SecondaryIndex {
     this.name = spec.name;
     this.paths = Object.keys(spec.key);
     this.fields = this.paths.map(splitPath);
+    this.indexedPaths = indexedPathsOf(this.fields);
     this.unique = spec.unique === true;
     this.sparse = spec.sparse === true;
     if (spec.partialFilterExpression) this.partial = compileFilter(spec.partialFilterExpression);
@@ -73,7 +75,7 @@ export class SecondaryIndex {
 
   /** False only when an update that changed just `changed` cannot have changed this index's keys. */
   mayBeAffectedBy(changed: ChangedPaths | undefined): boolean {
-    return changed === undefined || this.partial !== undefined || mayAffect(changed, this.fields);
+    return changed === undefined || this.partial !== undefined || mayAffect(changed, this.indexedPaths);
   }
 
   /** Keys of `doc` in this index, or undefined when the index leaves the document out. */

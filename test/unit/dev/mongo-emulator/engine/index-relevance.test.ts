@@ -1,5 +1,6 @@
 import {
   changedPathsOf,
+  indexedPathsOf,
   mayAffect,
 } from '../../../../../src/dev/mongo-emulator/engine/storage/index-relevance';
 
@@ -9,7 +10,7 @@ const changed = (...updated: string[]) =>
     removedFields: [],
     truncatedArrays: [],
   });
-const fields = (...paths: string[]) => paths.map(p => p.split('.'));
+const fields = (...paths: string[]) => indexedPathsOf(paths.map(p => p.split('.')));
 
 describe('whether an update may change an index key', () => {
   it.each([
@@ -27,6 +28,8 @@ describe('whether an update may change an index key', () => {
     ['an unrelated field', ['counter'], ['manager', 'account'], false],
     ['a field whose name only starts like it', ['managerName'], ['manager'], false],
     ['a top-level field named by digits', ['3'], ['manager'], true],
+    ['an index on one array position', ['metadata.responsible.2.id'], ['metadata.responsible.0.id'], true],
+    ['a sibling of an index on one array position', ['metadata.note'], ['metadata.responsible.0.id'], false],
   ])('%s', (_name, updated, indexed, expected) => {
     expect(mayAffect(changed(...updated), fields(...indexed))).toBe(expected);
   });
