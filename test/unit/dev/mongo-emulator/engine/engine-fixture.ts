@@ -33,22 +33,19 @@ export const DB = 'app';
 export const ORDERED: WriteOptions = { ordered: true };
 export const UNORDERED: WriteOptions = { ordered: false };
 
+type UpdateCall = (
+  coll: string,
+  q: Document,
+  u: Document | Document[],
+  extra?: Partial<UpdateStatement>,
+) => ReturnType<StorageEngine['update']>;
+
 export interface Fixture {
   engine: StorageEngine;
   sink: RecordingSink;
   insert(coll: string, ...docs: Document[]): void;
-  updateOne(
-    coll: string,
-    q: Document,
-    u: Document | Document[],
-    extra?: Partial<UpdateStatement>,
-  ): ReturnType<StorageEngine['update']>;
-  updateMany(
-    coll: string,
-    q: Document,
-    u: Document | Document[],
-    extra?: Partial<UpdateStatement>,
-  ): ReturnType<StorageEngine['update']>;
+  updateOne: UpdateCall;
+  updateMany: UpdateCall;
   findAll(coll: string, filter?: Document): Document[];
   findOne(coll: string, filter?: Document): Document | undefined;
 }
