@@ -1,5 +1,6 @@
 /** SPEC §5: the data of a dead-letter job, enough to understand the failure and to replay it. */
 import { UnrecoverableError, type Job } from 'bullmq';
+import { isNamed } from '../errors/error-shape';
 
 export interface DeadLetterEntry {
   queue: string;
@@ -16,14 +17,15 @@ export interface DeadLetterEntry {
 const NOT_FAILURES = new Set(['DelayedError', 'WaitingChildrenError', 'WaitingError', 'RateLimitError']);
 
 export function isControlFlowError(error: unknown): boolean {
-  return error instanceof Error && NOT_FAILURES.has(error.name);
+  return [...NOT_FAILURES].some(name => isNamed(error, name));
 }
 
-/** As BullMQ decides it: the class (subclasses included) or, across package copies, the name. */
+/**
+ * Exactly BullMQ's own rule (`Job.moveToFailed`): the class of the bullmq copy that runs our workers, so
+ * subclasses such as InvalidUserError count, or the name, so an error of any other copy counts too.
+ */
 export function isUnrecoverable(error: unknown): boolean {
-  return (
-    error instanceof UnrecoverableError || (error instanceof Error && error.name === 'UnrecoverableError')
-  );
+  return error instanceof UnrecoverableError || isNamed(error, 'UnrecoverableError');
 }
 
 /** Whether this failure ends the job: no retry can fix it, or it was the last attempt. */

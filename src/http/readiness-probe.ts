@@ -42,11 +42,20 @@ export function redisProbe(redis: { ping(): Promise<string> }, timeoutMs = PROBE
  * open"). A standby listener, waiting for the lease, therefore reports not ready, saying so: orchestrators
  * should gate listener rollouts on /healthz, not /readyz (docs/kubernetes.md).
  */
-export function changeStreamProbe(stats: { leader: boolean; streamOpen: boolean }): ReadinessProbe {
+export function changeStreamProbe(stats: {
+  leader: boolean;
+  streamOpen: boolean;
+  streamFailures: number;
+  lastStreamFailure: string | null;
+}): ReadinessProbe {
   return {
     name: 'change-stream',
     check: async () => {
       if (stats.streamOpen) return;
+      if (stats.leader && stats.streamFailures > 0)
+        throw new Error(
+          `this listener leads but its change stream keeps closing (${stats.streamFailures} times in a row): ${stats.lastStreamFailure ?? 'unknown reason'}`,
+        );
       throw new Error(
         stats.leader
           ? 'this listener leads but its change stream is not open yet'

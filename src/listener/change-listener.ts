@@ -8,7 +8,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { reconnectDelay } from '../redis/create-redis-connection';
 import type { QueueProvider } from '../worker/run-sync-job';
-import { CheckpointStore, FencedOut } from './checkpoint-store';
+import { CheckpointStore, isFencedOut } from './checkpoint-store';
 import { enqueueRoutedJobs } from './enqueue-routed-jobs';
 import { LeaderLease } from './leader-lease';
 import { ListenerStats } from './listener-stats';
@@ -149,9 +149,7 @@ export class ChangeListener {
     try {
       while (!this.stopping && !stream.closed) {
         const event = await stream.tryNext();
-        if (!this.stats.streamOpen)
-          this.log.info({ resumed: startAfter !== undefined }, 'change stream open');
-        this.stats.streamOpen = true;
+        if (!this.stats.streamOpen) this.reportStreamOpen(startAfter !== undefined);
         if (this.redisMayHaveLostWrites()) {
           latest = undefined;
           return;
@@ -179,7 +177,7 @@ export class ChangeListener {
     } catch (error) {
       if (stream.closed && !isHistoryLostError(error)) {
         // Closed under us (stop, lost lease, or the driver gave up): reopen from the last enqueued event.
-        if (!this.stopping) this.log.warn({ err: error }, 'change stream closed; reopening');
+        if (!this.stopping) await this.backOffAfterStreamFailure(error);
         return;
       }
       if (!isHistoryLostError(error)) throw error;
@@ -200,6 +198,28 @@ export class ChangeListener {
           this.log.warn({ err: error }, 'final checkpoint not written'),
         );
     }
+  }
+
+  private reportStreamOpen(resumed: boolean): void {
+    const failures = this.stats.streamFailures;
+    if (failures === 0) this.log.info({ resumed }, 'change stream open');
+    else this.log.info({ resumed, failures }, 'change stream open again');
+    this.stats.streamOpen = true;
+    this.stats.streamFailures = 0;
+    this.stats.lastStreamFailure = null;
+  }
+
+  /**
+   * A stream that keeps closing (a server that accepts the open and fails every getMore) must not spin:
+   * each reopen waits longer, up to 10 s, and the operator reads one line when it starts and one when it
+   * is open again, plus the failure count on /readyz and /metrics in between.
+   */
+  private async backOffAfterStreamFailure(error: unknown): Promise<void> {
+    this.stats.streamFailures += 1;
+    this.stats.lastStreamFailure = error instanceof Error ? error.message : String(error);
+    if (this.stats.streamFailures === 1)
+      this.log.warn({ err: error }, 'change stream closed; reopening (with backoff while it keeps closing)');
+    await this.pause(reconnectDelay(this.stats.streamFailures, 10_000));
   }
 
   /**
@@ -266,7 +286,7 @@ export class ChangeListener {
         this.lease,
       );
     } catch (error) {
-      if (error instanceof FencedOut) await this.stream?.close().catch(() => undefined);
+      if (isFencedOut(error)) await this.stream?.close().catch(() => undefined);
       throw error;
     }
   }

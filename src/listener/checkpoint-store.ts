@@ -5,6 +5,7 @@
  */
 import type { Redis } from 'ioredis';
 import { BSON, type Document } from 'mongodb';
+import { isNamed } from '../errors/error-shape';
 
 const { EJSON } = BSON;
 
@@ -19,6 +20,10 @@ export interface Checkpoint {
 
 export class FencedOut extends Error {
   override readonly name = 'FencedOut';
+}
+
+export function isFencedOut(error: unknown): boolean {
+  return isNamed(error, 'FencedOut');
 }
 
 export class CheckpointStore {

@@ -12,6 +12,10 @@ export class ListenerStats {
   historyLostRecoveries = 0;
   leader = false;
   streamOpen = false;
+  /** Times in a row the stream closed before delivering a batch; 0 once a getMore succeeds. */
+  streamFailures = 0;
+  /** Why it last closed, while `streamFailures` > 0. */
+  lastStreamFailure: string | null = null;
   /** Cluster time (ms) of the last enqueued event; null once the stream has caught up. */
   lastEventClusterTimeMs: number | null = null;
 
@@ -24,6 +28,7 @@ export class ListenerStats {
     return {
       leader: this.leader,
       streamOpen: this.streamOpen,
+      streamFailures: this.streamFailures,
       eventsSeen: this.eventsSeen,
       eventsSkipped: this.eventsSkipped,
       jobsEnqueued: { ...this.jobsEnqueued },

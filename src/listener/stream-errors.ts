@@ -1,9 +1,9 @@
 /**
- * Classifies change-stream failures by code, not by message (mongodb's own `isResumableError` style).
- * History lost means the resume point can never be reached again: the listener starts from now and
- * resyncs everything, instead of crash-looping on a token the server rejects.
+ * Classifies change-stream failures by the code they carry, not by message or class (see
+ * src/errors/error-shape.ts). History lost means the resume point can never be reached again: the listener
+ * starts from now and resyncs everything, instead of reopening from a token the server rejects.
  */
-import { MongoServerError } from 'mongodb';
+import { errorCode, errorCodeName } from '../errors/error-shape';
 
 export const HISTORY_LOST_CODES = {
   CappedPositionLost: 136,
@@ -13,9 +13,11 @@ export const HISTORY_LOST_CODES = {
 } as const;
 
 const historyLostCodes = new Set<number>(Object.values(HISTORY_LOST_CODES));
+const historyLostNames = new Set<string>(Object.keys(HISTORY_LOST_CODES));
 
 export function isHistoryLostError(error: unknown): boolean {
-  return (
-    error instanceof MongoServerError && typeof error.code === 'number' && historyLostCodes.has(error.code)
-  );
+  const code = errorCode(error);
+  if (code !== undefined) return historyLostCodes.has(code);
+  const codeName = errorCodeName(error);
+  return codeName !== undefined && historyLostNames.has(codeName);
 }

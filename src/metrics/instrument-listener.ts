@@ -14,6 +14,8 @@ export type ListenerStatsSource = Pick<
   | 'historyLostRecoveries'
   | 'leader'
   | 'streamOpen'
+  | 'streamFailures'
+  | 'lastStreamFailure'
   | 'lagMs'
 >;
 
@@ -71,6 +73,14 @@ export function instrumentListener(stats: ListenerStatsSource, registry: Registr
     registers,
     collect() {
       this.set(stats.leader ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: MetricNames.listenerStreamFailures,
+    help: 'Times in a row the change stream closed before delivering a batch; 0 while it flows. Alert when it stays above 0.',
+    registers,
+    collect() {
+      this.set(stats.streamFailures);
     },
   });
   new Gauge({

@@ -20,6 +20,7 @@ export const MetricNames = {
   listenerHistoryLost: 'user_sync_listener_history_lost_total',
   listenerLeader: 'user_sync_listener_leader',
   listenerStreamOpen: 'user_sync_listener_stream_open',
+  listenerStreamFailures: 'user_sync_listener_stream_failures',
   jobsEnqueued: 'user_sync_jobs_enqueued_total',
 } as const;
 

@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
-import { MongoClient } from 'mongodb';
 import pino from 'pino';
+import { connectMongo } from '../../../src/db/connect-mongo';
 import { startMongoEmulator } from '../../../src/dev/mongo-emulator';
 import { syncCollections } from '../../../src/db/sync-collections';
 import { ChangeListener } from '../../../src/listener/change-listener';
@@ -9,7 +9,7 @@ import { QueueRegistry } from '../../../src/queues/queue-registry';
 import { loadConfig } from '../../../src/config/load-config';
 import { enqueueResync } from '../../../src/resync/enqueue-resync';
 import { acquireTestRedis, type TestRedis } from '../../support/redis';
-import { assertNothingLeaked, trackMongoClient, trackRedis } from '../../support/leak-guard';
+import { assertNothingLeaked, trackRedis } from '../../support/leak-guard';
 import { waitUntil } from '../../support/wait-until';
 import { aUser } from '../../support/sync-fixtures';
 
@@ -29,13 +29,15 @@ describe('listener after its resume point rolled out of the history', () => {
 
   it('does not crash-loop: it starts from now, enqueues a full resync, and keeps processing', async () => {
     const emulator = await startMongoEmulator({ port: 0, oplogEvents: 20 });
-    const client = trackMongoClient(await MongoClient.connect(emulator.uri), 'history-lost');
     const config = loadConfig({
       MONGO_URL: `${emulator.uri.replace('/?', '/history?')}`,
       REDIS_URL: redisServer.url,
       QUEUE_PREFIX: redisServer.queuePrefix(),
     });
-    const collections = syncCollections(client.db('history'), config.collections);
+    // The service's own connection (mongoose and whichever driver it resolves), as the listener role uses:
+    // a stream from another driver copy once hid that its errors were misclassified.
+    const mongo = await connectMongo(config, pino({ level: 'silent' }));
+    const collections = syncCollections(mongo.db, config.collections);
     const redis = trackRedis(new Redis(config.redisUrl, { maxRetriesPerRequest: null }), 'history-lost');
     const queues = new QueueRegistry(name => createQueue(name, { config, connection: redis }));
     const start = () => {
@@ -94,7 +96,7 @@ describe('listener after its resume point rolled out of the history', () => {
     } finally {
       await queues.close();
       await redis.quit();
-      await client.close();
+      await mongo.close();
       await emulator.stop();
     }
   });

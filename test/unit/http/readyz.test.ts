@@ -49,11 +49,22 @@ describe('healthz', () => {
 });
 
 describe('changeStreamProbe', () => {
+  const stats = (leader: boolean, streamOpen: boolean, streamFailures = 0) => ({
+    leader,
+    streamOpen,
+    streamFailures,
+    lastStreamFailure: streamFailures > 0 ? 'connection reset' : null,
+  });
+
   it('passes only while the stream is open', async () => {
-    await expect(changeStreamProbe({ leader: true, streamOpen: true }).check()).resolves.toBeUndefined();
-    await expect(changeStreamProbe({ leader: true, streamOpen: false }).check()).rejects.toThrow(/not open/);
-    await expect(changeStreamProbe({ leader: false, streamOpen: false }).check()).rejects.toThrow(
-      /standing by/,
+    await expect(changeStreamProbe(stats(true, true)).check()).resolves.toBeUndefined();
+    await expect(changeStreamProbe(stats(true, false)).check()).rejects.toThrow(/not open/);
+    await expect(changeStreamProbe(stats(false, false)).check()).rejects.toThrow(/standing by/);
+  });
+
+  it('says how often and why a leading stream keeps closing', async () => {
+    await expect(changeStreamProbe(stats(true, false, 7)).check()).rejects.toThrow(
+      'this listener leads but its change stream keeps closing (7 times in a row): connection reset',
     );
   });
 });
