@@ -128,6 +128,9 @@ class ApproachRunner {
       logger: this.logger,
       reportProgress: async () => {},
       enqueue: async (queue, jobs) => void pending.push(...jobs.map(job => ({ queue, job }))),
+      rejectSubject: async (_subject, _data, error) => {
+        throw error;
+      },
     };
     for (let next = pending.shift(); next !== undefined; next = pending.shift()) {
       await processors[next.queue](next.job.data, ctx);

@@ -1,18 +1,17 @@
 /**
- * responsible-rebuild: for every order with U in assigned_user_ids, U's element of metadata.responsible
- * becomes UserMeta(U) in place; orders lacking it (or every order of a deleted U) are rebuilt from
- * assigned_user_ids. Each write is followed by a task-cascade job for the orders it touched.
- * Large fan-outs are paged: at most MAX_ORDERS_PER_RUN rebuilt per run, then a continuation job.
+ * responsible-rebuild: for every order with one of the batch's users in assigned_user_ids, that user's
+ * element of metadata.responsible becomes UserMeta(U) in place; orders lacking it (or every order of a
+ * deleted user) are rebuilt from assigned_user_ids. Each write is followed by a task-cascade job for the
+ * orders it touched. Large fan-outs are paged: at most MAX_ORDERS_PER_RUN candidates per run, then a
+ * continuation job.
  */
 import type { Document, ObjectId } from 'mongodb';
 import { QueueNames } from '../src/queues/queue-names';
 import { parseJobData, responsibleRebuildDataSchema, toObjectId } from '../src/sync/job-data';
-import { readUser } from '../src/sync/read-users';
-import { rebuildResponsible } from '../src/sync/rebuild-orders';
-import { replaceMemberInPlace } from '../src/sync/replace-member-in-place';
-import { writeUntilSettled } from '../src/sync/settle';
+import { rebuildResponsible, type RebuildResult } from '../src/sync/rebuild-orders';
+import { replaceMembersInPlace } from '../src/sync/replace-member-in-place';
+import { syncUserBatch } from '../src/sync/sync-user-batch';
 import type { SyncJobContext } from '../src/sync/sync-job-context';
-import type { UserDocument } from '../src/sync/user-document';
 
 export const REBUILD_CHUNK_SIZE = 1000;
 export const MAX_ORDERS_PER_RUN = 5000;
@@ -22,6 +21,8 @@ export interface ResponsibleRebuildResult {
   ordersRebuilt: number;
   lostRaces: number;
   continued: boolean;
+  /** Per user of a user batch: `synced`, `user-not-found` (its orders rebuilt without it), `dead-lettered: ...`. */
+  users?: Record<string, string>;
 }
 
 export default async function responsibleRebuild(
@@ -30,83 +31,150 @@ export default async function responsibleRebuild(
 ): Promise<ResponsibleRebuildResult> {
   const payload = parseJobData(responsibleRebuildDataSchema, data);
   if ('orderIds' in payload) {
-    const orderIds = payload.orderIds.map(toObjectId);
-    const rebuilt = await rebuildResponsible(ctx.collections, orderIds);
+    const rebuilt = await rebuildResponsible(ctx.collections, payload.orderIds.map(toObjectId));
+    await rejectBlockedOrders(ctx, rebuilt, payload.cause);
     await cascade(ctx, 'repair', { orderIds: payload.orderIds });
-    return { ordersUpdatedInPlace: 0, ...rebuilt, continued: false };
+    return {
+      ordersUpdatedInPlace: 0,
+      ordersRebuilt: rebuilt.ordersRebuilt,
+      lostRaces: rebuilt.lostRaces,
+      continued: false,
+    };
   }
 
-  const userId = toObjectId(payload.userId);
-  const inPlace =
-    payload.afterOrderId === undefined
-      ? await updateInPlace(ctx, userId)
-      : { matched: 0, modified: 0, user: await readUser(ctx.collections, userId) };
-  if (inPlace.matched > 0) await cascade(ctx, 'in-place', { userId: payload.userId });
+  const continuing = payload.afterOrderId !== undefined;
+  let inPlaceRounds = 0;
+  const { users, totals, settled } = await syncUserBatch(payload, ctx, async batch => {
+    inPlaceRounds += 1;
+    if (continuing) return { matched: 0, modified: 0 };
+    return replaceMembersInPlace(ctx.collections.orders, 'metadata.responsible', batch.valid, user => ({
+      assigned_user_ids: user._id,
+    }));
+  });
+  const present = settled.valid.map(user => user._id);
+  if (totals.matched > 0)
+    await cascade(ctx, 'in-place', { userIds: present.map(String), cause: payload.cause });
 
-  const { user } = inPlace;
   // A present user is only missing from some arrays; a deleted one must leave all of them.
-  const needsRebuild: Document =
-    user === null
-      ? { assigned_user_ids: userId }
-      : { assigned_user_ids: userId, 'metadata.responsible.id': { $ne: userId } };
+  const deleted = new Set(settled.missing);
+  const presentKeys = new Set(present.map(String));
+  const needsRebuild = (order: Document) =>
+    (order.assigned_user_ids as unknown[]).some(id => {
+      const key = String(id);
+      if (deleted.has(key)) return true;
+      return presentKeys.has(key) && !memberIds(order).has(key);
+    });
+  const candidates = { assigned_user_ids: { $in: [...present, ...settled.missing.map(toObjectId)] } };
+  // Only a single in-place round gives a matched count that can be compared (later rounds rematch).
+  const countable = !continuing && inPlaceRounds === 1 && deleted.size === 0;
+  if (countable && (await everyMembershipInPlace(ctx, present, totals.matched)))
+    return {
+      ordersUpdatedInPlace: totals.modified,
+      ordersRebuilt: 0,
+      lostRaces: 0,
+      continued: false,
+      users,
+    };
+
   let after = payload.afterOrderId === undefined ? undefined : toObjectId(payload.afterOrderId);
   let ordersRebuilt = 0;
   let lostRaces = 0;
+  const result = (continued: boolean): ResponsibleRebuildResult => ({
+    ordersUpdatedInPlace: totals.modified,
+    ordersRebuilt,
+    lostRaces,
+    continued,
+    users,
+  });
+  if (deleted.size + presentKeys.size === 0) return result(false);
   for (let done = 0; done < MAX_ORDERS_PER_RUN; done += REBUILD_CHUNK_SIZE) {
-    const chunk = await nextChunk(ctx, needsRebuild, after);
-    if (chunk.length === 0)
-      return { ordersUpdatedInPlace: inPlace.modified, ordersRebuilt, lostRaces, continued: false };
-    const result = await rebuildResponsible(ctx.collections, chunk);
-    ordersRebuilt += result.ordersRebuilt;
-    lostRaces += result.lostRaces;
-    after = chunk[chunk.length - 1];
+    const page = await nextPage(ctx, candidates, after);
+    if (page.length === 0) return result(false);
+    after = page[page.length - 1]._id as ObjectId;
+    const chunk = page.filter(needsRebuild).map(order => order._id as ObjectId);
+    if (chunk.length === 0) continue;
+    const rebuilt = await rebuildResponsible(ctx.collections, chunk);
+    ordersRebuilt += rebuilt.ordersRebuilt;
+    lostRaces += rebuilt.lostRaces;
+    await rejectUsersOfBlockedOrders(ctx, rebuilt, page, presentKeys, users, payload.cause);
     await cascade(ctx, `after-${chunk[0].toHexString()}`, { orderIds: chunk.map(id => id.toHexString()) });
-    await ctx.reportProgress(Math.min(99, Math.round(((done + chunk.length) / MAX_ORDERS_PER_RUN) * 100)));
+    await ctx.reportProgress(Math.min(99, Math.round(((done + page.length) / MAX_ORDERS_PER_RUN) * 100)));
   }
-  const more = after !== undefined && (await nextChunk(ctx, needsRebuild, after, 1)).length > 0;
+  const more = after !== undefined && (await nextPage(ctx, candidates, after, 1)).length > 0;
   if (more && after !== undefined) {
+    const { afterOrderId: _previous, ...rest } = payload;
     await ctx.enqueue(QueueNames.responsibleRebuild, [
       {
-        data: { userId: payload.userId, afterOrderId: after.toHexString(), cause: payload.cause },
+        data: { ...rest, afterOrderId: after.toHexString() },
         jobId: `${ctx.jobId}-after-${after.toHexString()}`,
       },
     ]);
   }
-  return { ordersUpdatedInPlace: inPlace.modified, ordersRebuilt, lostRaces, continued: more };
+  return result(more);
 }
 
-function updateInPlace(
-  ctx: SyncJobContext,
-  userId: ObjectId,
-): Promise<{ matched: number; modified: number; user: UserDocument | null }> {
-  // The settled user is handed back: the rebuild path below works from the same read.
-  return writeUntilSettled(
-    () => readUser(ctx.collections, userId),
-    async user =>
-      user === null
-        ? { matched: 0, modified: 0, user }
-        : {
-            ...(await replaceMemberInPlace(ctx.collections.orders, 'metadata.responsible', user, {
-              assigned_user_ids: userId,
-            })),
-            user,
-          },
+/**
+ * Whether the in-place step reached every (order, user) membership of the batch, so nothing needs a
+ * rebuild: it matched one order per user holding that user's element, so it is complete exactly when
+ * that count equals the number of (order, assigned user) pairs. One counting command, answered on the
+ * server, instead of reading every order of a large fan-out.
+ */
+async function everyMembershipInPlace(ctx: SyncJobContext, present: ObjectId[], matched: number) {
+  if (present.length === 0) return true;
+  const [counted] = await ctx.collections.orders
+    .aggregate<{ pairs: number }>([
+      { $match: { assigned_user_ids: { $in: present } } },
+      { $project: { _id: 0, ids: { $setIntersection: ['$assigned_user_ids', present] } } },
+      { $group: { _id: null, pairs: { $sum: { $size: '$ids' } } } },
+    ])
+    .toArray();
+  return (counted?.pairs ?? 0) === matched;
+}
+
+function memberIds(order: Document): Set<string> {
+  const responsible = order.metadata?.responsible;
+  return new Set(
+    Array.isArray(responsible) ? responsible.map(member => String((member as Document)?.id)) : [],
   );
 }
 
-async function nextChunk(
+async function nextPage(
   ctx: SyncJobContext,
   filter: Document,
   after: ObjectId | undefined,
   limit = REBUILD_CHUNK_SIZE,
 ) {
   const page = after === undefined ? filter : { $and: [filter, { _id: { $gt: after } }] };
-  const orders = await ctx.collections.orders
-    .find(page, { projection: { _id: 1 } })
+  return ctx.collections.orders
+    .find(page, { projection: { _id: 1, assigned_user_ids: 1, 'metadata.responsible.id': 1 } })
     .sort({ _id: 1 })
     .limit(limit)
     .toArray();
-  return orders.map(order => order._id as ObjectId);
+}
+
+/** A repair of explicit orders: each order an invalid user blocks goes to dead-letter alone. */
+async function rejectBlockedOrders(ctx: SyncJobContext, rebuilt: RebuildResult, cause: unknown) {
+  for (const [orderId, error] of rebuilt.blocked)
+    await ctx.rejectSubject(orderId, { orderIds: [orderId], cause }, error);
+}
+
+/** The batch's users whose order an invalid user blocks cannot be synced there: they go to dead-letter. */
+async function rejectUsersOfBlockedOrders(
+  ctx: SyncJobContext,
+  rebuilt: RebuildResult,
+  page: Document[],
+  batchUsers: Set<string>,
+  outcomes: Record<string, string>,
+  cause: unknown,
+) {
+  for (const order of page) {
+    const error = rebuilt.blocked.get(String(order._id));
+    if (error === undefined) continue;
+    for (const id of (order.assigned_user_ids as unknown[]).map(String).filter(key => batchUsers.has(key))) {
+      await ctx.rejectSubject(id, { userId: id, cause }, error);
+      outcomes[id] = `dead-lettered: ${error.message}`;
+    }
+  }
 }
 
 function cascade(ctx: SyncJobContext, suffix: string, data: Record<string, unknown>): Promise<void> {

@@ -34,8 +34,11 @@ export function isFinalFailure(job: Job, error: unknown, attemptsMadeIncludingTh
   return isUnrecoverable(error) || attemptsMadeIncludingThis >= (job.opts.attempts ?? 1);
 }
 
+/** What an entry is made from: a job, or one subject of a batch job standing in for its own job. */
+export type DeadLetterSource = Pick<Job, 'id' | 'name' | 'data'>;
+
 export function toDeadLetterEntry(
-  job: Job,
+  job: DeadLetterSource,
   queue: string,
   error: unknown,
   attemptsMade: number,

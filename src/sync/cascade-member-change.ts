@@ -1,37 +1,70 @@
 /**
- * task-cascade after an in-place change of U: tasks must equal their order's array (SPEC §2). Tasks that
- * mirror it already hold U's element, so one arrayFilters statement updates them all; tasks of U's orders
- * that lack the element (created without the array, or drifted) get the order's whole array instead.
- * Three statements whatever the number of orders, plus one bulkWrite only when stragglers exist.
+ * task-cascade after in-place changes of a batch of users: tasks must equal their order's array (SPEC §2).
+ * Tasks that mirror their order already hold each user's element, so one arrayFilters statement per user
+ * (one command for the batch) updates them all; tasks of those orders that lack a user's element (created
+ * without the array, or drifted) get their order's whole array instead. A fixed number of commands
+ * whatever the batch size or fan-out, plus one bulkWrite only when stragglers exist.
  */
-import type { ObjectId } from 'mongodb';
+import type { Document, ObjectId } from 'mongodb';
 import { copyResponsibleToTasks } from './copy-responsible-to-tasks';
-import { replaceMemberInPlace } from './replace-member-in-place';
+import { replaceMembersInPlace } from './replace-member-in-place';
 import type { SyncCollections } from './sync-job-context';
 import type { UserDocument } from './user-document';
 
-/** Large enough that U's order ids arrive in the first batch: ids are 12 bytes each. */
-const ORDER_ID_BATCH = 100_000;
+/** Large enough that the batch's order ids arrive in the first batch: ids are 12 bytes each. */
+const ID_BATCH = 100_000;
 
-export async function cascadeMemberChange(
+export async function cascadeMembersChange(
   collections: SyncCollections,
-  user: UserDocument,
+  users: readonly UserDocument[],
 ): Promise<{ ordersCopied: number; tasksUpdated: number }> {
-  const inPlace = await replaceMemberInPlace(collections.tasks, 'order_metadata.responsible', user);
-  const stragglers = await ordersWithTasksMissing(collections, user._id);
+  if (users.length === 0) return { ordersCopied: 0, tasksUpdated: 0 };
+  const inPlace = await replaceMembersInPlace(collections.tasks, 'order_metadata.responsible', users);
+  const stragglers = await ordersWithTasksMissing(
+    collections,
+    users.map(user => user._id),
+  );
   if (stragglers.length === 0) return { ordersCopied: 0, tasksUpdated: inPlace.modified };
   const copied = await copyResponsibleToTasks(collections, stragglers);
   return { ordersCopied: copied.ordersCopied, tasksUpdated: inPlace.modified + copied.tasksUpdated };
 }
 
-async function ordersWithTasksMissing(collections: SyncCollections, userId: ObjectId): Promise<ObjectId[]> {
+/** Orders of the users (holding them in their array) with a task that lacks one of those users. */
+async function ordersWithTasksMissing(
+  collections: SyncCollections,
+  userIds: ObjectId[],
+): Promise<ObjectId[]> {
   const orders = await collections.orders
-    .find({ assigned_user_ids: userId, 'metadata.responsible.id': userId }, { projection: { _id: 1 } })
-    .batchSize(ORDER_ID_BATCH)
+    .find(
+      { assigned_user_ids: { $in: userIds }, 'metadata.responsible.id': { $in: userIds } },
+      { projection: { 'metadata.responsible.id': 1 } },
+    )
+    .batchSize(ID_BATCH)
     .toArray();
   if (orders.length === 0) return [];
-  return (await collections.tasks.distinct('order_id', {
-    order_id: { $in: orders.map(order => order._id) },
-    'order_metadata.responsible.id': { $ne: userId },
-  })) as ObjectId[];
+  const batchUsers = new Set(userIds.map(String));
+  const expected = new Map(
+    orders.map(order => [
+      String(order._id),
+      memberIds(order.metadata?.responsible).filter(id => batchUsers.has(id)),
+    ]),
+  );
+  const tasks = collections.tasks
+    .find(
+      { order_id: { $in: orders.map(order => order._id as ObjectId) } },
+      { projection: { order_id: 1, 'order_metadata.responsible.id': 1 } },
+    )
+    .batchSize(ID_BATCH);
+  const stragglers = new Map<string, ObjectId>();
+  for await (const task of tasks) {
+    const held = new Set(memberIds(task.order_metadata?.responsible));
+    const orderKey = String(task.order_id);
+    if ((expected.get(orderKey) ?? []).some(id => !held.has(id)))
+      stragglers.set(orderKey, task.order_id as ObjectId);
+  }
+  return [...stragglers.values()];
+}
+
+function memberIds(array: unknown): string[] {
+  return Array.isArray(array) ? array.map(member => String((member as Document | null)?.id)) : [];
 }

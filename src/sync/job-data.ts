@@ -17,11 +17,22 @@ export const jobCauseSchema = z
   })
   .optional();
 
-export const userJobDataSchema = z.object({ userId: hexId, cause: jobCauseSchema });
+/**
+ * A batch's ids are checked one by one in the processor, not here: a malformed id is one subject's bad
+ * input and goes to dead-letter alone, while the rest of the batch is processed.
+ */
+const userIds = z.array(z.string({ error: 'must be a string' }), { error: 'must be an array' }).min(1);
 
-/** responsible-rebuild: one user's orders (paged by afterOrderId), or a repair of explicit orders. */
+/** One user (`userId`: what a replayed dead-letter entry carries) or a batch of them (`userIds`). */
+export const userJobDataSchema = z.union([
+  z.object({ userId: hexId, cause: jobCauseSchema }),
+  z.object({ userIds, cause: jobCauseSchema }),
+]);
+
+/** responsible-rebuild: users' orders (paged by afterOrderId), or a repair of explicit orders. */
 export const responsibleRebuildDataSchema = z.union([
   z.object({ userId: hexId, afterOrderId: hexId.optional(), cause: jobCauseSchema }),
+  z.object({ userIds, afterOrderId: hexId.optional(), cause: jobCauseSchema }),
   z.object({ orderIds: z.array(hexId).min(1), cause: jobCauseSchema }),
 ]);
 
@@ -43,3 +54,18 @@ export function parseJobData<T>(schema: z.ZodType<T>, data: unknown): T {
 }
 
 export const toObjectId = (hex: string): ObjectId => ObjectId.createFromHexString(hex);
+
+export type JobCause = z.infer<typeof jobCauseSchema>;
+
+/** The users a job is about, each once, split into well-formed hex ids and ids no retry can fix. */
+export function userIdsOf(data: { userId: string } | { userIds: string[] }): {
+  ids: string[];
+  malformed: string[];
+} {
+  const all = 'userId' in data ? [data.userId] : data.userIds;
+  const unique = [...new Set(all)];
+  return {
+    ids: unique.filter(id => hexId.safeParse(id).success),
+    malformed: unique.filter(id => !hexId.safeParse(id).success),
+  };
+}

@@ -6,10 +6,10 @@
  */
 import type { AnyBulkWriteOperation, Document, ObjectId } from 'mongodb';
 import { bsonEqual } from './bson-equal';
-import { readUsersById } from './read-users';
+import { readRawUsers, sortUsers } from './read-users';
 import { SourceKeptChangingError, MAX_SETTLE_ROUNDS } from './settle';
 import type { SyncCollections } from './sync-job-context';
-import type { UserDocument } from './user-document';
+import type { InvalidUserError, UserDocument } from './user-document';
 import { toUserMeta, type UserMeta } from './user-meta';
 
 const ORDER_FIELDS = { _id: 1, assigned_user_ids: 1, 'metadata.responsible': 1 } as const;
@@ -24,6 +24,8 @@ export interface RebuildResult {
   ordersRebuilt: number;
   /** Compare-and-set writes that lost to a concurrent writer and were recomputed. */
   lostRaces: number;
+  /** Orders left as they are because one of their assigned users is invalid, by hex id, with its error. */
+  blocked: Map<string, InvalidUserError>;
 }
 
 export async function rebuildResponsible(
@@ -33,19 +35,26 @@ export async function rebuildResponsible(
   let pending = orderIds;
   let lostRaces = 0;
   let ordersRebuilt = 0;
+  const blocked = new Map<string, InvalidUserError>();
   for (let round = 1; pending.length > 0; round += 1) {
     if (round > MAX_SETTLE_ROUNDS) {
       throw new SourceKeptChangingError(
         `${pending.length} orders changed during each of ${MAX_SETTLE_ROUNDS} rebuilds`,
       );
     }
-    const orders = (await collections.orders
+    const read = (await collections.orders
       .find({ _id: { $in: pending } }, { projection: ORDER_FIELDS })
       .toArray()) as OrderSnapshot[];
-    const users = await readUsersById(
-      collections,
-      orders.flatMap(order => assignedIds(order)),
-    );
+    const assigned = [...new Set(read.flatMap(order => assignedIds(order).map(id => id.toHexString())))];
+    const { valid, invalid } = sortUsers(assigned, await readRawUsers(collections, assigned));
+    const users = new Map(valid.map(user => [user._id.toHexString(), user]));
+    // An invalid user would make a wrong array: such orders wait, named, for the user to be fixed.
+    const orders = read.filter(order => {
+      const bad = assignedIds(order).find(id => invalid.has(id.toHexString()));
+      if (bad !== undefined)
+        blocked.set(order._id.toHexString(), invalid.get(bad.toHexString()) as InvalidUserError);
+      return bad === undefined;
+    });
     const rebuilt = new Map(orders.map(order => [order._id.toHexString(), responsibleOf(order, users)]));
     const writes: AnyBulkWriteOperation<Document>[] = orders.map(order => ({
       updateOne: {
@@ -66,7 +75,7 @@ export async function rebuildResponsible(
       .map(order => order._id);
     lostRaces += pending.length;
   }
-  return { ordersRebuilt, lostRaces };
+  return { ordersRebuilt, lostRaces, blocked };
 }
 
 /** Assigned ids that are ObjectIds, first occurrence only (the seed's `$in` query returned each user once). */

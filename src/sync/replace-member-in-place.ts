@@ -1,22 +1,27 @@
 /**
  * The in-place path shared by orders and tasks: the element of a UserMeta array whose `id` is the user
- * becomes UserMeta(user), and only it. One updateMany with arrayFilters, atomic per document, so two users
+ * becomes UserMeta(user), and only it. An updateMany with arrayFilters per user, atomic per document, so two users
  * of the same array updated at once both land, and the cost does not grow with the number of documents.
  */
-import type { Collection, Document } from 'mongodb';
+import type { AnyBulkWriteOperation, Collection, Document } from 'mongodb';
 import type { UserDocument } from './user-document';
 import { toUserMeta } from './user-meta';
 
-export async function replaceMemberInPlace(
+export async function replaceMembersInPlace(
   collection: Collection<Document>,
   arrayPath: string,
-  user: UserDocument,
-  extraFilter: Document = {},
+  users: readonly UserDocument[],
+  extraFilter: (user: UserDocument) => Document = () => ({}),
 ): Promise<{ matched: number; modified: number }> {
-  const result = await collection.updateMany(
-    { ...extraFilter, [`${arrayPath}.id`]: user._id },
-    { $set: { [`${arrayPath}.$[member]`]: toUserMeta(user) } },
-    { arrayFilters: [{ 'member.id': user._id }] },
-  );
+  if (users.length === 0) return { matched: 0, modified: 0 };
+  // One statement per user, all in one command: a batch costs one round trip.
+  const writes: AnyBulkWriteOperation<Document>[] = users.map(user => ({
+    updateMany: {
+      filter: { ...extraFilter(user), [`${arrayPath}.id`]: user._id },
+      update: { $set: { [`${arrayPath}.$[member]`]: toUserMeta(user) } },
+      arrayFilters: [{ 'member.id': user._id }],
+    },
+  }));
+  const result = await collection.bulkWrite(writes, { ordered: false });
   return { matched: result.matchedCount, modified: result.modifiedCount };
 }

@@ -1,8 +1,9 @@
 /**
  * Two runs for the same subject can overlap (a change arrives while its job is active, two workers pick
  * both up). Each run writes what it read; the one that read older data may write last. So a run re-reads
- * its source after writing and writes again while the source moved: the last run to finish always leaves
- * the newest values, and no lock is held across the database round trips.
+ * its sources after writing and writes again for every source that moved: the last run to finish always
+ * leaves the newest values, and no lock is held across the database round trips. A batch settles per
+ * subject: one read of all its sources per round, and only the subjects that moved are written again.
  */
 import { bsonEqual } from './bson-equal';
 
@@ -12,20 +13,60 @@ export class SourceKeptChangingError extends Error {
   override readonly name = 'SourceKeptChangingError';
 }
 
+/** Sources by subject key; a key absent from the map is a source that does not exist (deleted). */
+export type Sources<Source> = Map<string, Source>;
+
+export interface Settled<Source, Result> {
+  /** One result per write round; the first covers every key, later ones only the keys that moved. */
+  results: Result[];
+  /** The sources as last read, which every written copy now reflects. */
+  sources: Sources<Source>;
+}
+
+export async function writeBatchUntilSettled<Source, Result>(
+  keys: readonly string[],
+  readSources: (keys: readonly string[]) => Promise<Sources<Source>>,
+  write: (sources: Sources<Source>, keys: readonly string[]) => Promise<Result>,
+  maxRounds = MAX_SETTLE_ROUNDS,
+): Promise<Settled<Source, Result>> {
+  const settled = new Map<string, Source>();
+  const results: Result[] = [];
+  let pending = keys;
+  let sources = await readSources(pending);
+  for (let round = 1; ; round += 1) {
+    results.push(await write(sources, pending));
+    const current = await readSources(pending);
+    const moved = pending.filter(key => !bsonEqual(current.get(key), sources.get(key)));
+    for (const key of pending) {
+      const source = current.get(key);
+      if (source !== undefined) settled.set(key, source);
+      else settled.delete(key);
+    }
+    if (moved.length === 0) return { results, sources: settled };
+    if (round >= maxRounds) {
+      // Retryable: the job's backoff gives a burst of changes time to end.
+      throw new SourceKeptChangingError(
+        `${moved.length} source(s) changed during each of ${maxRounds} writes`,
+      );
+    }
+    pending = moved;
+    sources = new Map(moved.flatMap(key => (current.has(key) ? [[key, current.get(key) as Source]] : [])));
+  }
+}
+
+const ONLY = 'source';
+
+/** The single-subject form: one source, written until it stops moving. */
 export async function writeUntilSettled<Source, Result>(
   readSource: () => Promise<Source>,
   write: (source: Source) => Promise<Result>,
   maxRounds = MAX_SETTLE_ROUNDS,
 ): Promise<Result> {
-  let source = await readSource();
-  for (let round = 1; ; round += 1) {
-    const result = await write(source);
-    const current = await readSource();
-    if (bsonEqual(current, source)) return result;
-    if (round >= maxRounds) {
-      // Retryable: the job's backoff gives a burst of changes time to end.
-      throw new SourceKeptChangingError(`source changed during each of ${maxRounds} writes`);
-    }
-    source = current;
-  }
+  const { results } = await writeBatchUntilSettled(
+    [ONLY],
+    async () => new Map([[ONLY, await readSource()]]),
+    async sources => write(sources.get(ONLY) as Source),
+    maxRounds,
+  );
+  return results[results.length - 1];
 }

@@ -27,4 +27,9 @@ export interface SyncJobContext {
   reportProgress(percent: number): Promise<void>;
   /** Adds jobs to another sync queue (task-cascade after a rebuild, a continuation chunk). */
   enqueue(queue: SyncQueueName, jobs: FollowUpJob[]): Promise<void>;
+  /**
+   * Sends one subject of a batch to dead-letter, as the job of its own that `data` describes, so that
+   * `replay --id` re-drives exactly it (SPEC §5); the job goes on with its other subjects. Idempotent.
+   */
+  rejectSubject(subject: string, data: Record<string, unknown>, error: Error): Promise<void>;
 }

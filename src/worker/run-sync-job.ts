@@ -8,7 +8,12 @@ import type { Logger } from 'pino';
 import type { QueueName, SyncQueueName } from '../queues/queue-names';
 import { QueueNames } from '../queues/queue-names';
 import type { SyncCollections, SyncJobContext } from '../sync/sync-job-context';
-import { deadLetterJobId, isFinalFailure, toDeadLetterEntry } from '../dead-letter/dead-letter-entry';
+import {
+  deadLetterJobId,
+  isFinalFailure,
+  toDeadLetterEntry,
+  type DeadLetterSource,
+} from '../dead-letter/dead-letter-entry';
 import type { SyncProcessor } from './processors';
 
 export interface QueueProvider {
@@ -43,6 +48,16 @@ export async function runSyncJob(
         })),
       );
     },
+    rejectSubject: async (subject, data, error) => {
+      // A job of this one subject fails as itself, with its own id, exactly as before batches existed.
+      if (isOnlySubject(job.data, subject)) throw error;
+      const subjectJob = { id: subjectJobId(jobId, subject), name: job.name, data, opts: job.opts };
+      await sendToDeadLetter(deps.queues, queue, subjectJob, error, job.attemptsMade + 1);
+      logger.error(
+        { err: error, subject },
+        'one subject of the batch failed for good; copied to dead-letter',
+      );
+    },
   };
   try {
     const result = await processor(job.data, ctx);
@@ -60,10 +75,21 @@ export async function runSyncJob(
   }
 }
 
+function isOnlySubject(data: unknown, subject: string): boolean {
+  const { userId, userIds, orderIds } = (data ?? {}) as Record<string, unknown>;
+  const only = (ids: unknown) => Array.isArray(ids) && ids.length === 1 && ids[0] === subject;
+  return userId === subject || only(userIds) || only(orderIds);
+}
+
+/** A batch subject's own job id; ':' is reserved by BullMQ in custom ids. */
+export function subjectJobId(batchJobId: string, subject: string): string {
+  return `${batchJobId}-${subject}`.replaceAll(':', '-');
+}
+
 export async function sendToDeadLetter(
   queues: QueueProvider,
   queue: string,
-  job: Job,
+  job: DeadLetterSource,
   error: unknown,
   attemptsMade: number,
 ): Promise<void> {

@@ -52,6 +52,9 @@ describe('fan-out', () => {
       logger: pino({ level: 'silent' }),
       reportProgress: async () => {},
       enqueue: async (_queue, jobs) => void followUps.push(...jobs),
+      rejectSubject: async (_subject, _data, error) => {
+        throw error;
+      },
     };
     commands.length = 0;
     await processor(data, ctx);

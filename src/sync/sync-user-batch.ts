@@ -1,0 +1,65 @@
+/**
+ * The frame of every job about users (SPEC §2: a job may carry many ids): one read of all the batch's
+ * users per settle round, one write step for all of them, and per-user isolation. A malformed id or an
+ * invalid user is sent to dead-letter on its own, as the one-user job it would have been, and is never
+ * written for; the others complete. The return value says what happened to each user, for the dashboard.
+ */
+import { UnrecoverableError } from 'bullmq';
+import { parseJobData, userIdsOf, userJobDataSchema, type JobCause } from './job-data';
+import { readRawUsers, sortUsers, type UserBatch } from './read-users';
+import { writeBatchUntilSettled } from './settle';
+import type { SyncJobContext } from './sync-job-context';
+
+/** The batch's totals (what /metrics reads), and per user `synced`, `user-not-found`, `not-owner`, ... */
+export type UserBatchResult<Totals> = Totals & { users: Record<string, string> };
+
+export async function syncUserBatch<Totals extends Record<string, number>>(
+  payload: { userId: string; cause?: JobCause } | { userIds: string[]; cause?: JobCause },
+  ctx: SyncJobContext,
+  write: (batch: UserBatch) => Promise<Totals>,
+  sum: (left: Totals, right: Totals) => Totals = addTotals,
+): Promise<{ users: Record<string, string>; totals: Totals; settled: UserBatch }> {
+  const { ids, malformed } = userIdsOf(payload);
+  const users: Record<string, string> = {};
+  const rejected = new Map<string, Error>();
+  for (const id of malformed) {
+    rejected.set(
+      id,
+      new UnrecoverableError(
+        `invalid job data: userIds contains ${JSON.stringify(id)}, not a 24-character hex ObjectId`,
+      ),
+    );
+  }
+  const { results, sources } = await writeBatchUntilSettled(
+    ids,
+    keys => readRawUsers(ctx.collections, keys),
+    async (raws, keys) => {
+      const batch = sortUsers(keys, raws);
+      const totals = await write(batch);
+      // Later rounds rewrite only the users that moved; each user's last round decides its outcome.
+      for (const key of keys) {
+        rejected.delete(key);
+        const outcome = batch.outcomes.get(key);
+        if (outcome !== undefined) users[key] = outcome;
+      }
+      for (const [key, error] of batch.invalid) rejected.set(key, error);
+      return totals;
+    },
+  );
+  for (const [id, error] of rejected) {
+    await ctx.rejectSubject(id, { userId: id, cause: payload.cause }, error);
+    users[id] = `dead-lettered: ${error.message}`;
+  }
+  return { users, totals: results.reduce(sum), settled: sortUsers(ids, sources) };
+}
+
+/** Parses a user job's data; a payload that is not a user job at all fails the whole job. */
+export function parseUserJob(data: unknown) {
+  return parseJobData(userJobDataSchema, data);
+}
+
+function addTotals<Totals extends Record<string, number>>(left: Totals, right: Totals): Totals {
+  const sum: Record<string, number> = { ...left };
+  for (const [key, value] of Object.entries(right)) sum[key] = (sum[key] ?? 0) + value;
+  return sum as Totals;
+}
