@@ -9,12 +9,15 @@ import type { Logger } from 'pino';
 import { reconnectDelay } from '../redis/create-redis-connection';
 import type { QueueProvider } from '../worker/run-sync-job';
 import { CheckpointStore, isFencedOut } from './checkpoint-store';
-import { enqueueRoutedJobs } from './enqueue-routed-jobs';
+import { enqueueBatchJobs, groupRoutedJobs, type BatchJob } from './enqueue-routed-jobs';
 import { LeaderLease } from './leader-lease';
 import { ListenerStats } from './listener-stats';
-import { MalformedChangeEventError, routeChange } from './route-change';
+import { MalformedChangeEventError, routeChange, type RoutedJob } from './route-change';
 import { isHistoryLostError } from './stream-errors';
 import { watchPipeline } from './watch-pipeline';
+
+/** Events taken from the driver's buffer at once; a getMore returns at most a few thousand. */
+const MAX_EVENTS_PER_BATCH = 5000;
 
 export interface ChangeListenerOptions {
   users: Collection<Document>;
@@ -159,10 +162,17 @@ export class ChangeListener {
           this.stats.lastEventClusterTimeMs = null;
           latest = stream.resumeToken ?? latest;
         } else {
-          await this.enqueueEvent(event);
-          latest = event._id as Document;
+          // What the driver already holds is this batch: take it all now, never wait to fill a batch.
+          const events = [event];
+          while (stream.bufferedCount() > 0 && events.length < MAX_EVENTS_PER_BATCH) {
+            const next = await stream.tryNext();
+            if (next === null) break;
+            events.push(next);
+          }
+          await this.enqueueEvents(events);
+          latest = events[events.length - 1]._id as Document;
           this.resumeToken = latest;
-          sinceSave += 1;
+          sinceSave += events.length;
         }
         if (
           latest !== undefined &&
@@ -236,40 +246,45 @@ export class ChangeListener {
     return true;
   }
 
-  private async enqueueEvent(event: Document): Promise<void> {
-    this.stats.eventsSeen += 1;
-    let jobs;
-    try {
-      jobs = routeChange(event);
-    } catch (error) {
-      if (!(error instanceof MalformedChangeEventError)) throw error;
-      this.stats.eventsSkipped += 1;
-      this.log.warn({ err: error, token: event._id }, 'malformed change event skipped');
-      return;
+  /** Routes a change-stream batch and enqueues its jobs; returns once they are all in Redis. */
+  private async enqueueEvents(events: readonly Document[]): Promise<void> {
+    this.stats.eventsSeen += events.length;
+    const routed: RoutedJob[] = [];
+    for (const event of events) {
+      let jobs;
+      try {
+        jobs = routeChange(event);
+      } catch (error) {
+        if (!(error instanceof MalformedChangeEventError)) throw error;
+        this.stats.eventsSkipped += 1;
+        this.log.warn({ err: error, token: event._id }, 'malformed change event skipped');
+        continue;
+      }
+      if (jobs.length === 0) this.stats.eventsSkipped += 1;
+      routed.push(...jobs);
     }
-    if (jobs.length === 0) {
-      this.stats.eventsSkipped += 1;
-      return;
-    }
+    const batches = groupRoutedJobs(routed);
+    if (batches.length > 0) await this.enqueueUntilAccepted(batches);
+    const time = events[events.length - 1].clusterTime as { t?: number; high?: number } | undefined;
+    this.stats.lastEventClusterTimeMs = (time?.t ?? time?.high ?? 0) * 1000;
+  }
+
+  /** Redis away: hold the batch (and the stream) until it is back; nothing after it is read. */
+  private async enqueueUntilAccepted(batches: readonly BatchJob[]): Promise<void> {
     for (let attempt = 1; ; attempt += 1) {
       try {
-        await enqueueRoutedJobs(this.options.queues, jobs);
+        await enqueueBatchJobs(this.options.queues, batches);
+        if (attempt > 1) this.log.info({ attempts: attempt }, 'enqueueing works again');
         break;
       } catch (error) {
         if (this.stopping) throw error;
-        // Redis away: hold this event (and the stream) until it is back; nothing after it is read.
         const delayMs = reconnectDelay(attempt, 5000);
-        this.log.warn({ err: error, delayMs }, 'could not enqueue; retrying');
+        if (attempt === 1) this.log.warn({ err: error }, 'could not enqueue; retrying until Redis takes it');
         await this.pause(delayMs);
       }
     }
-    for (const job of jobs) this.stats.jobsEnqueued[job.queue] += 1;
-    const time = event.clusterTime as { t?: number; high?: number } | undefined;
-    this.stats.lastEventClusterTimeMs = (time?.t ?? time?.high ?? 0) * 1000;
-    this.log.debug(
-      { operationType: event.operationType, jobs: jobs.map(job => job.jobId) },
-      'change enqueued',
-    );
+    for (const batch of batches) this.stats.jobsEnqueued[batch.queue] += 1;
+    this.log.debug({ jobs: batches.map(batch => batch.jobId) }, 'changes enqueued');
   }
 
   private async resyncAfterLostHistory(): Promise<void> {

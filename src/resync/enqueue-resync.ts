@@ -7,6 +7,7 @@ import { ObjectId, type Document } from 'mongodb';
 import { QueueNames } from '../queues/queue-names';
 import type { SyncCollections } from '../sync/sync-job-context';
 import type { QueueProvider } from '../worker/run-sync-job';
+import { USERS_PER_JOB } from '../sync/job-data';
 import { addInBulk } from './add-in-bulk';
 
 export const RESYNC_QUEUES = [
@@ -35,14 +36,14 @@ export async function enqueueResync(
   const cause = { operationType: 'resync', source: deps.source };
   let users = 0;
   let batch: string[] = [];
+  let jobs = 0;
   const flush = async () => {
-    for (const queue of RESYNC_QUEUES) {
-      await addInBulk(
-        deps.queues.get(queue),
-        queue,
-        batch.map(userId => ({ userId, cause })),
-      );
-    }
+    // Jobs of many users (SPEC §2): each worker run reads them at once and writes in bulk.
+    const datas: Record<string, unknown>[] = [];
+    for (let start = 0; start < batch.length; start += USERS_PER_JOB)
+      datas.push({ userIds: batch.slice(start, start + USERS_PER_JOB), cause });
+    await Promise.all(RESYNC_QUEUES.map(queue => addInBulk(deps.queues.get(queue), queue, datas)));
+    jobs += datas.length * RESYNC_QUEUES.length;
     users += batch.length;
     batch = [];
     onProgress({ total, done: users });
@@ -53,7 +54,7 @@ export async function enqueueResync(
   }
   if (batch.length > 0) await flush();
   onProgress({ total, done: users });
-  return { users, jobs: users * RESYNC_QUEUES.length };
+  return { users, jobs };
 }
 
 function selectionFilter(selection: ResyncSelection): Document {

@@ -24,6 +24,9 @@ export const jobCauseSchema = z
 const userIds = z.array(z.string({ error: 'must be a string' }), { error: 'must be an array' }).min(1);
 
 /** One user (`userId`: what a replayed dead-letter entry carries) or a batch of them (`userIds`). */
+/** Users per job: bounds one run's work and its return value; larger batches are split. */
+export const USERS_PER_JOB = 500;
+
 export const userJobDataSchema = z.union([
   z.object({ userId: hexId, cause: jobCauseSchema }),
   z.object({ userIds, cause: jobCauseSchema }),

@@ -52,3 +52,8 @@ export async function insertAll(
     if (docs.length > 0) await collections[name].insertMany(docs);
   }
 }
+
+/** The users a sync job is about: one (`userId`) or a batch (`userIds`). */
+export function usersOfJob(data: { userId?: string; userIds?: string[] }): string[] {
+  return data.userIds ?? (data.userId === undefined ? [] : [data.userId]);
+}

@@ -11,7 +11,7 @@ import { enqueueResync } from '../../../src/resync/enqueue-resync';
 import { acquireTestRedis, type TestRedis } from '../../support/redis';
 import { assertNothingLeaked, trackRedis } from '../../support/leak-guard';
 import { waitUntil } from '../../support/wait-until';
-import { aUser } from '../../support/sync-fixtures';
+import { aUser, usersOfJob } from '../../support/sync-fixtures';
 
 /**
  * The oplog rolling over while no listener runs, made real by the emulator's bounded history (a real
@@ -78,9 +78,9 @@ describe('listener after its resume point rolled out of the history', () => {
       );
       const resync = await waitUntil('resync jobs', async () => {
         const jobs = await queues.get('manager-sync').getJobs(['waiting', 'prioritized']);
-        return jobs.length >= 5 ? jobs : undefined;
+        return jobs.flatMap(job => usersOfJob(job.data)).length >= 5 ? jobs : undefined;
       });
-      expect(new Set(resync.map(job => job.data.userId))).toEqual(
+      expect(new Set(resync.flatMap(job => usersOfJob(job.data)))).toEqual(
         new Set(users.map(user => user._id.toHexString())),
       );
       expect(resync[0].data.cause).toMatchObject({ operationType: 'resync' });
