@@ -5,6 +5,7 @@
 import type { ChangeLatencyOptions } from './change-latency';
 import type { EmulatorOpsOptions } from './emulator-ops';
 import type { EndToEndOptions } from './end-to-end';
+import type { OperatorOptions } from './operator-scenario';
 import type { FanOutOptions } from './sync-fan-out';
 
 export interface BenchPlan {
@@ -12,6 +13,8 @@ export interface BenchPlan {
   latency: ChangeLatencyOptions;
   fanOut: FanOutOptions;
   endToEnd: EndToEndOptions;
+  /** Sizes of the targets; the scenario's run time grows with them (minutes below the targets). */
+  operator: Pick<OperatorOptions, 'burst' | 'backfill'>;
 }
 
 export const PLANS: Record<'full' | 'quick', BenchPlan> = {
@@ -29,6 +32,7 @@ export const PLANS: Record<'full' | 'quick', BenchPlan> = {
       warmup: { orders: 1_000, rounds: 3 },
     },
     endToEnd: { jobs: 1_000, ordersPerUser: 10, idleJobs: 100 },
+    operator: { burst: 10_000, backfill: 100_000 },
   },
   quick: {
     ops: {
@@ -39,5 +43,6 @@ export const PLANS: Record<'full' | 'quick', BenchPlan> = {
     latency: { warmupWrites: 10, rounds: 2, writesPerRound: 50 },
     fanOut: { orderCounts: [100, 1_000], rounds: () => 2, warmup: { orders: 100, rounds: 1 } },
     endToEnd: { jobs: 100, ordersPerUser: 10, idleJobs: 10 },
+    operator: { burst: 200, backfill: 500 },
   },
 };

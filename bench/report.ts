@@ -3,6 +3,8 @@ import type { ChangeLatencyResult } from './change-latency';
 import type { EmulatorOpsResult } from './emulator-ops';
 import type { EndToEndResult } from './end-to-end';
 import type { MemoryReport } from './ops-collections';
+import { renderOperator } from './operator-report';
+import type { OperatorResult } from './operator-scenario';
 import type { FanOutRow } from './sync-fan-out';
 import { formatNumber as n } from './stats';
 
@@ -34,6 +36,7 @@ export interface BenchResults {
   targets: typeof TARGETS & { updateOneByIdMet: boolean; changeLatencyP99Met: boolean };
   fanOut: FanOutRow[];
   endToEnd: EndToEndResult | { skipped: string };
+  operator: OperatorResult | { skipped: string };
 }
 
 const met = (ok: boolean) => (ok ? 'met' : '**not met**');
@@ -82,6 +85,8 @@ export function renderMarkdown(results: BenchResults): string {
     ),
     '',
     ...renderEndToEnd(results.endToEnd),
+    '',
+    ...renderOperator(results.operator),
   ];
   return `${lines.join('\n')}\n`;
 }

@@ -10,11 +10,13 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { MongoClient } from 'mongodb';
+import { Releasers } from '../src/lifecycle/releasers';
 import { acquireBenchMongo, acquireBenchRedis, type BenchBackend } from './backends';
 import { measureChangeLatency } from './change-latency';
 import { measureEmulatorOps } from './emulator-ops';
 import { measureEndToEnd, type EndToEndResult } from './end-to-end';
 import { loadOpsCollections } from './ops-collections';
+import { measureOperatorSection } from './operator-scenario';
 import { PLANS, type BenchPlan } from './plans';
 import { renderMarkdown, TARGETS, type BenchResults } from './report';
 import { REPO_ROOT } from './repo-root';
@@ -45,6 +47,9 @@ async function main(argv: string[]): Promise<void> {
   const fanOut = await measureSyncFanOut(mongo.url, `bench-fan-out-${runId}`, plan.fanOut);
   await dropDatabase(mongo.url, `bench-fan-out-${runId}`);
   const endToEnd = await measureThroughRedis(mongo, `bench-e2e-${runId}`, plan);
+  const operatorReleasers = new Releasers();
+  releases.unshift(() => operatorReleasers.release());
+  const operator = await measureOperatorSection(plan.operator, operatorReleasers, progress);
 
   const results: BenchResults = {
     startedAt: new Date(started).toISOString(),
@@ -74,6 +79,7 @@ async function main(argv: string[]): Promise<void> {
     },
     fanOut,
     endToEnd: endToEnd.result,
+    operator,
   };
   const markdown = renderMarkdown(results);
   await mkdir(outDir, { recursive: true });

@@ -1,0 +1,81 @@
+/** The operator scenario's targets and its markdown section (in the full report and the standalone run). */
+import type { ConvergeResult } from './operator-converge';
+import { describeExit } from './operator-process';
+import type { OperatorResult } from './operator-scenario';
+import { formatNumber as n } from './stats';
+
+/** From the throughput issue; each target holds at its size (a smaller run only shows the trend). */
+export const OPERATOR_TARGETS = {
+  burstChanges: 10_000,
+  burstMinChangesPerSec: 1_000,
+  backfillUsers: 100_000,
+  backfillMinUsersPerSec: 1_000,
+  resyncMaxRssMiB: 250,
+} as const;
+
+export interface OperatorTargetsMet {
+  burst: boolean;
+  backfill: boolean;
+  resyncRss: boolean;
+}
+
+export function operatorTargetsMet(result: OperatorResult): OperatorTargetsMet {
+  return {
+    burst: (result.burst.changesPerSec ?? 0) >= OPERATOR_TARGETS.burstMinChangesPerSec,
+    backfill: (result.backfill.usersPerSec ?? 0) >= OPERATOR_TARGETS.backfillMinUsersPerSec,
+    resyncRss: (result.backfill.resync.peakRssMiB ?? Infinity) < OPERATOR_TARGETS.resyncMaxRssMiB,
+  };
+}
+
+export function renderOperator(result: OperatorResult | { skipped: string }): string[] {
+  if ('skipped' in result) return [`**Operator view**: skipped (${result.skipped}).`];
+  const { backfill, burst, service } = result;
+  const met = operatorTargetsMet(result);
+  const verdict = (ok: boolean, size: number, targetSize: number) =>
+    `${ok ? 'met' : '**not met**'}${size < targetSize ? ` (at ${n(size)}, below the target's size)` : ''}`;
+  const seconds = (convergence: ConvergeResult) =>
+    convergence.convergedMs === undefined
+      ? `not in time (${n(convergence.remaining)} documents left)`
+      : n(convergence.convergedMs / 1000);
+  return [
+    `**Operator view**: \`user-sync all\` with default settings as its own process, MongoDB ${result.backends.mongo}, ` +
+      `Redis ${result.backends.redis}; ${n(result.users)} users, each manager and only responsible user of ` +
+      `${result.ordersPerUser} orders with ${result.tasksPerOrder} task each. Timed until a count of the ` +
+      'documents shows every copy converged (checked once /metrics shows no job pending).',
+    '',
+    '| phase | size | converged after, s | rate | target |',
+    '| --- | ---: | ---: | ---: | --- |',
+    `| backfill: \`resync --all\` on stale copies | ${n(backfill.users)} users | ${seconds(backfill.convergence)} | ` +
+      `${n(backfill.usersPerSec)} users/s | ` +
+      `≥ ${n(OPERATOR_TARGETS.backfillMinUsersPerSec)} users/s at ${n(OPERATOR_TARGETS.backfillUsers)}: ` +
+      `${verdict(met.backfill, backfill.users, OPERATOR_TARGETS.backfillUsers)} |`,
+    `| burst: users renamed by one client | ${n(burst.changes)} changes | ${seconds(burst.convergence)} | ` +
+      `${n(burst.changesPerSec)} changes/s | ` +
+      `≥ ${n(OPERATOR_TARGETS.burstMinChangesPerSec)} changes/s at ${n(OPERATOR_TARGETS.burstChanges)}: ` +
+      `${verdict(met.burst, burst.changes, OPERATOR_TARGETS.burstChanges)} |`,
+    '',
+    `The resync process exited with ${describeExit(backfill.resync.exit)} after ${n(backfill.resync.ms / 1000)} s ` +
+      `("${backfill.resync.summary}"), peak RSS ${n(backfill.resync.peakRssMiB)} MiB ` +
+      `(target < ${OPERATOR_TARGETS.resyncMaxRssMiB} MiB at ${n(OPERATOR_TARGETS.backfillUsers)} users: ` +
+      `${verdict(met.resyncRss, backfill.users, OPERATOR_TARGETS.backfillUsers)}); ` +
+      `copies stale at its start: ${n(backfill.staleAtStart.orders)} orders, ${n(backfill.staleAtStart.tasks)} tasks. ` +
+      `The counts that found no copy left to converge answered ${n(confirming(backfill.convergence))} s ` +
+      `(backfill) and ${n(confirming(burst.convergence))} s (burst) after they were asked. ` +
+      `The burst's ${n(burst.changes)} writes took ${n(burst.writeMs / 1000)} s (${n(burst.writesPerSec)}/s); ` +
+      `before it, the backfill's remaining jobs drained in ${n(ms(result.drainMs))} s. ` +
+      `Seeding took ${n(result.seedMs / 1000)} s, \`all\` was ready ${n(result.readyMs / 1000)} s after its start. ` +
+      `Its /metrics at the end: ${n(service.completed)} jobs completed, ${n(service.failed)} failed, ` +
+      `${n(service.retried)} retried, ${n(service.deadLetter)} in dead-letter. ` +
+      `After SIGTERM it exited with ${describeExit(result.allExit)}.`,
+  ];
+}
+
+function confirming({ convergedMs, confirmedMs }: ConvergeResult): number | undefined {
+  return convergedMs === undefined || confirmedMs === undefined
+    ? undefined
+    : (confirmedMs - convergedMs) / 1000;
+}
+
+function ms(value: number | undefined): number | undefined {
+  return value === undefined ? undefined : value / 1000;
+}

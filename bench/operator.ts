@@ -1,0 +1,85 @@
+/**
+ * The operator scenario alone, at any size:
+ *   npx tsc -p tsconfig.bench.json
+ *   node dist/bench/operator.js [--burst 10000] [--backfill 100000] [--cli dist/src/cli/bin.js]
+ *                               [--timeout SECONDS] [--json FILE]
+ * Prints the markdown section of `npm run bench` (plus the machine it ran on) and releases everything it
+ * started, also on Ctrl-C. `--cli` may point at another build, to compare two versions of the service.
+ */
+import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { cpus, loadavg } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Releasers } from '../src/lifecycle/releasers';
+import { renderOperator } from './operator-report';
+import { measureOperatorScenario, type OperatorOptions } from './operator-scenario';
+import { REPO_ROOT } from './repo-root';
+import { formatNumber as n } from './stats';
+
+const releasers = new Releasers();
+
+interface Arguments extends OperatorOptions {
+  json: string | undefined;
+}
+
+function parseArguments(argv: string[]): Arguments {
+  const value = (flag: string): string | undefined => {
+    const index = argv.indexOf(flag);
+    return index >= 0 ? argv[index + 1] : undefined;
+  };
+  const count = (flag: string, fallback: number): number => {
+    const text = value(flag);
+    if (text === undefined) return fallback;
+    const parsed = Number(text.replace(/[_,]/g, ''));
+    if (!Number.isInteger(parsed) || parsed < 1)
+      throw new Error(`${flag} needs a positive integer, got ${text}`);
+    return parsed;
+  };
+  const cli = resolve(value('--cli') ?? join(REPO_ROOT, 'dist', 'src', 'cli', 'bin.js'));
+  if (!existsSync(cli)) throw new Error(`no user-sync CLI at ${cli}: run npm run build, or pass --cli`);
+  const timeout = value('--timeout');
+  return {
+    burst: count('--burst', 10_000),
+    backfill: count('--backfill', 100_000),
+    cli,
+    timeoutMs: timeout === undefined ? undefined : count('--timeout', 0) * 1000,
+    json: value('--json'),
+  };
+}
+
+async function main(argv: string[]): Promise<void> {
+  const options = parseArguments(argv);
+  const started = Date.now();
+  const loadAtStart = loadavg()[0];
+  const result = await measureOperatorScenario(options, releasers, progress);
+  await releasers.release();
+  const header =
+    `Node ${process.version}, ${cpus().length} CPUs, load average ${n(loadAtStart)} at start and ` +
+    `${n(loadavg()[0])} at the end; ${n((Date.now() - started) / 1000)} s in all; CLI ${options.cli}.`;
+  process.stdout.write(`\n${header}\n\n${renderOperator(result).join('\n')}\n`);
+  if (options.json !== undefined) {
+    await writeFile(options.json, `${JSON.stringify({ options, result }, null, 2)}\n`);
+  }
+}
+
+function progress(message: string): void {
+  process.stderr.write(`[bench] ${message}\n`);
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    progress(`${signal}: stopping what the benchmark started`);
+    void releasers
+      .release()
+      .catch(() => undefined)
+      .finally(() => process.exit(130));
+  });
+}
+
+main(process.argv.slice(2)).catch(async (error: unknown) => {
+  process.stderr.write(
+    `[bench] failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  await releasers.release().catch(() => undefined);
+  process.exitCode = 1;
+});
