@@ -32,7 +32,11 @@ export async function readRawUsers(
   const users = new Map<string, Document>();
   if (ids.length === 0) return users;
   const objectIds = ids.map(id => (typeof id === 'string' ? toObjectId(id) : id));
-  const cursor = collections.users.find({ _id: { $in: objectIds } }, { projection: USER_FIELDS });
+  // One reply for the whole batch: a batch one larger than the result lets the server close the cursor.
+  const cursor = collections.users.find(
+    { _id: { $in: objectIds } },
+    { projection: USER_FIELDS, batchSize: objectIds.length + 1 },
+  );
   for await (const raw of cursor) users.set(String(raw._id), raw);
   return users;
 }

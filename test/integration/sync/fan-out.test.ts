@@ -2,6 +2,7 @@ import { MongoClient, type CommandStartedEvent } from 'mongodb';
 import pino from 'pino';
 import responsibleRebuild from '../../../jobs/responsible-rebuild';
 import managerSync from '../../../jobs/manager-sync';
+import ownerSync from '../../../jobs/owner-sync';
 import taskCascade from '../../../jobs/task-cascade';
 import { syncCollections } from '../../../src/db/sync-collections';
 import { auditDrift } from '../../../src/verify/audit-drift';
@@ -70,6 +71,17 @@ describe('fan-out', () => {
       const onLarge = await run(processor, large);
       expect(onLarge.commands).toEqual(onSmall.commands);
       expect(onLarge.commands.length).toBeLessThanOrEqual(8);
+    }
+  });
+
+  it('issues the same database commands for a batch of 1 user as for a batch of 300', async () => {
+    const seeded = [];
+    for (let n = 0; n < 301; n += 1) seeded.push((await seedUserOn(3)).userId);
+    for (const processor of [ownerSync, managerSync, responsibleRebuild, taskCascade]) {
+      const onOne = await run(processor, { userIds: seeded.slice(0, 1) });
+      const onMany = await run(processor, { userIds: seeded.slice(1) });
+      expect(onMany.commands).toEqual(onOne.commands);
+      expect(onMany.commands.length).toBeLessThanOrEqual(8);
     }
   });
 
