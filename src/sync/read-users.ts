@@ -5,22 +5,6 @@ import { InvalidUserError, parseUserDocument, type UserDocument } from './user-d
 
 const USER_FIELDS = { _id: 1, name: 1, email: 1, phone: 1, image: 1, account: 1, is_owner: 1 } as const;
 
-/** The current user, validated; null when it no longer exists (deleted). */
-export async function readUser(collections: SyncCollections, userId: ObjectId): Promise<UserDocument | null> {
-  const raw = await collections.users.findOne({ _id: userId }, { projection: USER_FIELDS });
-  return raw === null ? null : parseUserDocument(raw);
-}
-
-/** Every existing user among `ids`, validated, keyed by hex id; one query whatever the count. */
-export async function readUsersById(
-  collections: SyncCollections,
-  ids: ObjectId[],
-): Promise<Map<string, UserDocument>> {
-  const users = new Map<string, UserDocument>();
-  for (const [hex, raw] of await readRawUsers(collections, ids)) users.set(hex, parseUserDocument(raw));
-  return users;
-}
-
 /**
  * The users of a batch as stored, unvalidated, keyed by hex id (absent: deleted); one query. Settling
  * compares these, and each is validated on its own, so one invalid user fails only itself.
