@@ -34,14 +34,12 @@ export function spawnProcess(
 ): BenchProcess {
   // Only the variables given, plus what a process needs to run: a MONGO_URL or WORKER_CONCURRENCY in the
   // benchmark's own environment must not change the service's settings behind the report's back.
-  const child = spawn(command, args, {
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '',
-      // Profiling the processes under test: BENCH_CHILD_NODE_OPTIONS='--cpu-prof --cpu-prof-dir=DIR'.
-      ...(process.env.BENCH_CHILD_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_CHILD_NODE_OPTIONS } : {}),
-      ...env,
-    },
+  // Profiling the node processes under test: BENCH_CHILD_NODE_ARGS='--cpu-prof --cpu-prof-dir=DIR' (node
+  // refuses --cpu-prof in NODE_OPTIONS). A profile is written when the process exits.
+  const nodeArgs =
+    command === process.execPath ? (process.env.BENCH_CHILD_NODE_ARGS?.split(' ').filter(Boolean) ?? []) : [];
+  const child = spawn(command, [...nodeArgs, ...args], {
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -43,38 +43,22 @@ export default async function responsibleRebuild(
   }
 
   const continuing = payload.afterOrderId !== undefined;
-  let inPlaceRounds = 0;
-  const { users, totals, settled } = await syncUserBatch(payload, ctx, async batch => {
-    inPlaceRounds += 1;
-    if (continuing) return { matched: 0, modified: 0 };
-    return replaceMembersInPlace(ctx.collections.orders, 'metadata.responsible', batch.valid, user => ({
-      assigned_user_ids: user._id,
-    }));
-  });
+  const { users, totals, settled } = await syncUserBatch(payload, ctx, async batch =>
+    continuing
+      ? { matched: 0, modified: 0 }
+      : replaceMembersInPlace(ctx.collections.orders, 'metadata.responsible', batch.valid, user => ({
+          assigned_user_ids: user._id,
+        })),
+  );
   const present = settled.valid.map(user => user._id);
   if (totals.matched > 0)
     await cascade(ctx, 'in-place', { userIds: present.map(String), cause: payload.cause });
 
   // A present user is only missing from some arrays; a deleted one must leave all of them.
-  const deleted = new Set(settled.missing);
   const presentKeys = new Set(present.map(String));
+  const deleted = settled.missing.map(toObjectId);
   const needsRebuild = (order: Document) =>
-    (order.assigned_user_ids as unknown[]).some(id => {
-      const key = String(id);
-      if (deleted.has(key)) return true;
-      return presentKeys.has(key) && !memberIds(order).has(key);
-    });
-  const candidates = { assigned_user_ids: { $in: [...present, ...settled.missing.map(toObjectId)] } };
-  // Only a single in-place round gives a matched count that can be compared (later rounds rematch).
-  const countable = !continuing && inPlaceRounds === 1 && deleted.size === 0;
-  if (countable && (await everyMembershipInPlace(ctx, present, totals.matched)))
-    return {
-      ordersUpdatedInPlace: totals.modified,
-      ordersRebuilt: 0,
-      lostRaces: 0,
-      continued: false,
-      users,
-    };
+    order.deleted === true || (order.missing as unknown[]).some(id => presentKeys.has(String(id)));
 
   let after = payload.afterOrderId === undefined ? undefined : toObjectId(payload.afterOrderId);
   let ordersRebuilt = 0;
@@ -86,9 +70,9 @@ export default async function responsibleRebuild(
     continued,
     users,
   });
-  if (deleted.size + presentKeys.size === 0) return result(false);
+  if (deleted.length + present.length === 0) return result(false);
   for (let done = 0; done < MAX_ORDERS_PER_RUN; done += REBUILD_CHUNK_SIZE) {
-    const page = await nextPage(ctx, candidates, after);
+    const page = await nextPage(ctx, present, deleted, after);
     if (page.length === 0) return result(false);
     after = page[page.length - 1]._id as ObjectId;
     const chunk = page.filter(needsRebuild).map(order => order._id as ObjectId);
@@ -100,7 +84,7 @@ export default async function responsibleRebuild(
     await cascade(ctx, `after-${chunk[0].toHexString()}`, { orderIds: chunk.map(id => id.toHexString()) });
     await ctx.reportProgress(Math.min(99, Math.round(((done + page.length) / MAX_ORDERS_PER_RUN) * 100)));
   }
-  const more = after !== undefined && (await nextPage(ctx, candidates, after, 1)).length > 0;
+  const more = after !== undefined && (await nextPage(ctx, present, deleted, after, 1)).length > 0;
   if (more && after !== undefined) {
     const { afterOrderId: _previous, ...rest } = payload;
     await ctx.enqueue(QueueNames.responsibleRebuild, [
@@ -114,41 +98,44 @@ export default async function responsibleRebuild(
 }
 
 /**
- * Whether the in-place step reached every (order, user) membership of the batch, so nothing needs a
- * rebuild: it matched one order per user holding that user's element, so it is complete exactly when
- * that count equals the number of (order, assigned user) pairs. One counting command, answered on the
- * server, instead of reading every order of a large fan-out.
+ * The batch's orders that may need a rebuild, in `_id` order: those assigned to a deleted user, and those
+ * whose array lacks one of their assigned users. Answered on the server, so the usual case (every array
+ * already holds its users) returns nothing, however many orders the users have; which missing user
+ * belongs to this batch is checked here. Each array difference is of one order's few ids.
  */
-async function everyMembershipInPlace(ctx: SyncJobContext, present: ObjectId[], matched: number) {
-  if (present.length === 0) return true;
-  const [counted] = await ctx.collections.orders
-    .aggregate<{ pairs: number }>([
-      { $match: { assigned_user_ids: { $in: present } } },
-      { $project: { _id: 0, ids: { $setIntersection: ['$assigned_user_ids', present] } } },
-      { $group: { _id: null, pairs: { $sum: { $size: '$ids' } } } },
-    ])
-    .toArray();
-  return (counted?.pairs ?? 0) === matched;
-}
-
-function memberIds(order: Document): Set<string> {
-  const responsible = order.metadata?.responsible;
-  return new Set(
-    Array.isArray(responsible) ? responsible.map(member => String((member as Document)?.id)) : [],
-  );
-}
-
 async function nextPage(
   ctx: SyncJobContext,
-  filter: Document,
+  present: ObjectId[],
+  deleted: ObjectId[],
   after: ObjectId | undefined,
   limit = REBUILD_CHUNK_SIZE,
 ) {
-  const page = after === undefined ? filter : { $and: [filter, { _id: { $gt: after } }] };
+  const assigned = { assigned_user_ids: { $in: [...present, ...deleted] } };
   return ctx.collections.orders
-    .find(page, { projection: { _id: 1, assigned_user_ids: 1, 'metadata.responsible.id': 1 } })
-    .sort({ _id: 1 })
-    .limit(limit)
+    .aggregate(
+      [
+        { $match: after === undefined ? assigned : { ...assigned, _id: { $gt: after } } },
+        {
+          $project: {
+            assigned_user_ids: 1,
+            deleted:
+              deleted.length === 0
+                ? { $literal: false }
+                : { $gt: [{ $size: { $setIntersection: ['$assigned_user_ids', deleted] } }, 0] },
+            missing: {
+              $setDifference: [
+                { $ifNull: ['$assigned_user_ids', []] },
+                { $ifNull: ['$metadata.responsible.id', []] },
+              ],
+            },
+          },
+        },
+        { $match: { $or: [{ deleted: true }, { 'missing.0': { $exists: true } }] } },
+        { $sort: { _id: 1 } },
+        { $limit: limit },
+      ],
+      { batchSize: limit + 1 },
+    )
     .toArray();
 }
 
