@@ -48,7 +48,11 @@ export async function enqueueResync(
     batch = [];
     onProgress({ total, done: users });
   };
-  for await (const user of deps.collections.users.find(filter, { projection: { _id: 1 } }).sort({ _id: 1 })) {
+  // Bounded replies: the whole collection in one getMore would be held, parsed, at once.
+  const cursor = deps.collections.users
+    .find(filter, { projection: { _id: 1 }, batchSize: USERS_PER_BATCH })
+    .sort({ _id: 1 });
+  for await (const user of cursor) {
     batch.push(String(user._id));
     if (batch.length >= USERS_PER_BATCH) await flush();
   }
