@@ -3,7 +3,16 @@ import { toObjectId } from './job-data';
 import type { SyncCollections } from './sync-job-context';
 import { InvalidUserError, parseUserDocument, type UserDocument } from './user-document';
 
-const USER_FIELDS = { _id: 1, name: 1, email: 1, phone: 1, image: 1, account: 1, is_owner: 1 } as const;
+/** The fields any rule reads from a user. */
+export const USER_FIELDS = {
+  _id: 1,
+  name: 1,
+  email: 1,
+  phone: 1,
+  image: 1,
+  account: 1,
+  is_owner: 1,
+} as const;
 
 /**
  * The users of a batch as stored, unvalidated, keyed by hex id (absent: deleted); one query. Settling

@@ -5,13 +5,11 @@
 import type { SyncCollections } from '../sync/sync-job-context';
 import { auditOrders } from './audit-orders';
 import { auditOwners } from './audit-owners';
-import { auditTasks } from './audit-tasks';
 import { DriftReport } from './drift-report';
 
 export async function auditDrift(collections: SyncCollections): Promise<DriftReport> {
   const report = new DriftReport();
   await auditOwners(collections, report);
   await auditOrders(collections, report);
-  await auditTasks(collections, report);
   return report;
 }

@@ -3,13 +3,15 @@
  * specialist keeps its copy (SPEC §2), so only existing users are compared.
  */
 import type { Document, ObjectId } from 'mongodb';
-import { bsonEqual } from '../sync/bson-equal';
+import { BSON } from 'mongodb';
+import { USER_FIELDS } from '../sync/read-users';
 import { assignedIds } from '../sync/rebuild-orders';
 import type { SyncCollections } from '../sync/sync-job-context';
 import type { UserDocument } from '../sync/user-document';
 import { toUserMeta } from '../sync/user-meta';
 import { validUsers } from './audit-owners';
 import { DriftKinds, type DriftReport } from './drift-report';
+import { auditTasksOf } from './audit-tasks';
 import { inBatches } from './in-batches';
 
 const ORDER_FIELDS = {
@@ -27,37 +29,65 @@ export async function auditOrders(collections: SyncCollections, report: DriftRep
         { manager: { $type: 'objectId' } },
         { specialist: { $type: 'objectId' } },
         { 'assigned_user_ids.0': { $exists: true } },
+        // An array with nobody assigned still has tasks that must mirror it.
+        { 'metadata.responsible': { $type: 'array' } },
       ],
     },
     { projection: ORDER_FIELDS },
   );
   for await (const batch of inBatches(orders)) {
     report.scanned.orders += batch.length;
-    const referenced = batch.flatMap(order => [...teamIds(order), ...assignedIds(order)]);
-    const found = await collections.users.find({ _id: { $in: referenced } }).toArray();
-    const users = new Map(validUsers(found, report).map(user => [user._id.toHexString(), user]));
+    const referenced = [
+      ...new Map(
+        batch.flatMap(order => [...teamIds(order), ...assignedIds(order)]).map(id => [String(id), id]),
+      ).values(),
+    ];
+    const found = await collections.users
+      .find({ _id: { $in: referenced } }, { projection: USER_FIELDS, batchSize: referenced.length + 1 })
+      .toArray();
+    const metas = new MetaBytes(validUsers(found, report));
     const existing = new Set(found.map(user => String(user._id)));
-    for (const order of batch) auditOrder(order, users, existing, report);
+    for (const order of batch) auditOrder(order, metas, existing, report);
+    await auditTasksOf(collections, batch, report);
   }
 }
 
-function auditOrder(
-  order: Document,
-  users: Map<string, UserDocument>,
-  existing: Set<string>,
-  report: DriftReport,
-): void {
+/**
+ * The batch's users' UserMeta, each encoded once: copies are compared as BSON bytes (bson-equal.ts), and
+ * a user referenced by many orders of the batch is not re-encoded for each.
+ */
+class MetaBytes {
+  private readonly bytes = new Map<string, Buffer>();
+  constructor(users: readonly UserDocument[]) {
+    for (const user of users) this.bytes.set(user._id.toHexString(), encode(toUserMeta(user)));
+  }
+
+  has(hex: string): boolean {
+    return this.bytes.has(hex);
+  }
+
+  /** Whether `copy` is exactly the UserMeta of user `hex`; undefined for a user not at hand. */
+  matches(hex: string, copy: unknown): boolean | undefined {
+    const expected = this.bytes.get(hex);
+    return expected === undefined ? undefined : encode(copy).equals(expected);
+  }
+}
+
+function encode(value: unknown): Buffer {
+  return Buffer.from(BSON.serialize({ v: value }));
+}
+
+function auditOrder(order: Document, metas: MetaBytes, existing: Set<string>, report: DriftReport): void {
   const orderId = String(order._id);
   for (const role of ['manager', 'specialist'] as const) {
-    const user = isObjectId(order[role]) ? users.get(order[role].toHexString()) : undefined;
-    if (user !== undefined && !bsonEqual(order.metadata?.dashclicks_team?.[role], toUserMeta(user))) {
+    if (!isObjectId(order[role])) continue;
+    const hex = order[role].toHexString();
+    if (metas.matches(hex, order.metadata?.dashclicks_team?.[role]) === false) {
       report.record(role === 'manager' ? DriftKinds.orderManager : DriftKinds.orderSpecialist, orderId);
-      (role === 'manager' ? report.repairs.managerSync : report.repairs.specialistSync).add(
-        user._id.toHexString(),
-      );
+      (role === 'manager' ? report.repairs.managerSync : report.repairs.specialistSync).add(hex);
     }
   }
-  if (!responsibleConverged(order, users, existing)) {
+  if (!responsibleConverged(order, metas, existing)) {
     report.record(DriftKinds.orderResponsible, orderId);
     report.repairs.responsibleOrders.add(orderId);
   }
@@ -68,20 +98,14 @@ function auditOrder(
  * user is left in it. Order and unassigned extras are not judged: the in-place path keeps the array's own
  * order, and (un)assignment belongs to the order service.
  */
-function responsibleConverged(
-  order: Document,
-  users: Map<string, UserDocument>,
-  existing: Set<string>,
-): boolean {
+function responsibleConverged(order: Document, metas: MetaBytes, existing: Set<string>): boolean {
   const assigned = assignedIds(order);
   if (assigned.length === 0) return true;
   const responsible: unknown[] = Array.isArray(order.metadata?.responsible) ? order.metadata.responsible : [];
   for (const id of assigned) {
     const hex = id.toHexString();
     const elements = responsible.filter(element => String((element as { id?: unknown } | null)?.id) === hex);
-    const user = users.get(hex);
-    if (user !== undefined && (elements.length !== 1 || !bsonEqual(elements[0], toUserMeta(user))))
-      return false;
+    if (metas.has(hex) && (elements.length !== 1 || metas.matches(hex, elements[0]) !== true)) return false;
     if (!existing.has(hex) && elements.length > 0) return false;
   }
   return true;

@@ -1,29 +1,43 @@
-/** task-cascade's copies: each task's order_metadata.responsible equals its order's metadata.responsible. */
-import { bsonEqual } from '../sync/bson-equal';
+/**
+ * task-cascade's copies: each task's order_metadata.responsible equals its order's metadata.responsible.
+ * Checked for the orders the order audit has in hand, with one query per batch of orders for their tasks:
+ * the orders are read once for both audits, and tasks are never looked up one by one.
+ */
+import type { Document } from 'mongodb';
+import { BSON } from 'mongodb';
 import type { SyncCollections } from '../sync/sync-job-context';
 import { DriftKinds, type DriftReport } from './drift-report';
 import { inBatches } from './in-batches';
 
-export async function auditTasks(collections: SyncCollections, report: DriftReport): Promise<void> {
+export async function auditTasksOf(
+  collections: SyncCollections,
+  orders: readonly Document[],
+  report: DriftReport,
+): Promise<void> {
+  // Orders never given an array have nothing to cascade yet. Each array is encoded once and compared as
+  // bytes, which is BSON equality (see bson-equal.ts) without re-encoding it for every task.
+  const expected = new Map<string, Buffer>();
+  for (const order of orders) {
+    const responsible = order.metadata?.responsible;
+    if (Array.isArray(responsible)) expected.set(String(order._id), encode(responsible));
+  }
+  if (expected.size === 0) return;
   const tasks = collections.tasks.find(
-    { order_id: { $type: 'objectId' } },
+    { order_id: { $in: orders.filter(order => expected.has(String(order._id))).map(order => order._id) } },
     { projection: { order_id: 1, 'order_metadata.responsible': 1 } },
   );
   for await (const batch of inBatches(tasks)) {
     report.scanned.tasks += batch.length;
-    const orderIds = [...new Map(batch.map(task => [String(task.order_id), task.order_id])).values()];
-    const orders = await collections.orders
-      .find({ _id: { $in: orderIds } }, { projection: { 'metadata.responsible': 1 } })
-      .toArray();
-    const arrays = new Map(orders.map(order => [String(order._id), order.metadata?.responsible as unknown]));
     for (const task of batch) {
-      const expected = arrays.get(String(task.order_id));
-      // Orders never given an array have nothing to cascade yet.
-      if (!Array.isArray(expected)) continue;
-      if (!bsonEqual(task.order_metadata?.responsible, expected)) {
+      const array = expected.get(String(task.order_id));
+      if (array !== undefined && !encode(task.order_metadata?.responsible).equals(array)) {
         report.record(DriftKinds.taskResponsible, String(task._id));
         report.repairs.cascadeOrders.add(String(task.order_id));
       }
     }
   }
+}
+
+function encode(value: unknown): Buffer {
+  return Buffer.from(BSON.serialize({ v: value }));
 }

@@ -7,6 +7,8 @@ export async function* inBatches<T extends Document>(
   cursor: FindCursor<T>,
   size = AUDIT_BATCH_SIZE,
 ): AsyncGenerator<T[]> {
+  // Replies of one batch: a server that fills 16 MiB replies would have tens of thousands parsed at once.
+  cursor.batchSize(size);
   let batch: T[] = [];
   for await (const document of cursor) {
     batch.push(document);
