@@ -2,6 +2,7 @@
 import type { ConvergeResult } from './operator-converge';
 import { describeExit } from './operator-process';
 import type { OperatorResult } from './operator-scenario';
+import type { SteadyResult } from './operator-steady';
 import { formatNumber as n } from './stats';
 
 /** From the throughput issue; each target holds at its size (a smaller run only shows the trend). */
@@ -11,12 +12,17 @@ export const OPERATOR_TARGETS = {
   backfillUsers: 100_000,
   backfillMinUsersPerSec: 1_000,
   resyncMaxRssMiB: 250,
+  steadyChangesPerSec: 50,
+  steadyMaxP50Ms: 50,
+  steadyMaxP99Ms: 250,
 } as const;
 
 export interface OperatorTargetsMet {
   burst: boolean;
   backfill: boolean;
   resyncRss: boolean;
+  /** Undefined when the steady phase was skipped. */
+  steady: boolean | undefined;
 }
 
 export function operatorTargetsMet(result: OperatorResult): OperatorTargetsMet {
@@ -24,12 +30,21 @@ export function operatorTargetsMet(result: OperatorResult): OperatorTargetsMet {
     burst: (result.burst.changesPerSec ?? 0) >= OPERATOR_TARGETS.burstMinChangesPerSec,
     backfill: (result.backfill.usersPerSec ?? 0) >= OPERATOR_TARGETS.backfillMinUsersPerSec,
     resyncRss: (result.backfill.resync.peakRssMiB ?? Infinity) < OPERATOR_TARGETS.resyncMaxRssMiB,
+    steady: result.steady && steadyMet(result.steady),
   };
+}
+
+function steadyMet(steady: SteadyResult): boolean {
+  return (
+    steady.ratePerSec >= OPERATOR_TARGETS.steadyChangesPerSec &&
+    (steady.p50Ms ?? Infinity) <= OPERATOR_TARGETS.steadyMaxP50Ms &&
+    (steady.p99Ms ?? Infinity) <= OPERATOR_TARGETS.steadyMaxP99Ms
+  );
 }
 
 export function renderOperator(result: OperatorResult | { skipped: string }): string[] {
   if ('skipped' in result) return [`**Operator view**: skipped (${result.skipped}).`];
-  const { backfill, burst, service } = result;
+  const { backfill, burst, steady, service } = result;
   const met = operatorTargetsMet(result);
   const verdict = (ok: boolean, size: number, targetSize: number) =>
     `${ok ? 'met' : '**not met**'}${size < targetSize ? ` (at ${n(size)}, below the target's size)` : ''}`;
@@ -53,6 +68,7 @@ export function renderOperator(result: OperatorResult | { skipped: string }): st
       `${n(burst.changesPerSec)} changes/s | ` +
       `≥ ${n(OPERATOR_TARGETS.burstMinChangesPerSec)} changes/s at ${n(OPERATOR_TARGETS.burstChanges)}: ` +
       `${verdict(met.burst, burst.changes, OPERATOR_TARGETS.burstChanges)} |`,
+    ...(steady === undefined ? [] : [steadyRow(steady, met.steady === true)]),
     '',
     `The resync process exited with ${describeExit(backfill.resync.exit)} after ${n(backfill.resync.ms / 1000)} s ` +
       `("${backfill.resync.summary}"), peak RSS ${n(backfill.resync.peakRssMiB)} MiB ` +
@@ -67,7 +83,31 @@ export function renderOperator(result: OperatorResult | { skipped: string }): st
       `Its /metrics at the end: ${n(service.completed)} jobs completed, ${n(service.failed)} failed, ` +
       `${n(service.retried)} retried, ${n(service.deadLetter)} in dead-letter. ` +
       `After SIGTERM it exited with ${describeExit(result.allExit)}.`,
+    ...(steady === undefined ? [] : ['', steadyParagraph(steady)]),
   ];
+}
+
+function steadyRow(steady: SteadyResult, met: boolean): string {
+  const { steadyChangesPerSec: rate, steadyMaxP50Ms: p50, steadyMaxP99Ms: p99 } = OPERATOR_TARGETS;
+  return (
+    `| steady: one user renamed every ${n(1000 / steady.ratePerSec)} ms | ${n(steady.changes)} changes | ` +
+    `each: ${n(ms(steady.p50Ms))} (p50), ${n(ms(steady.p99Ms))} (p99) | ` +
+    `${n(steady.ratePerSec)} changes/s | ` +
+    `p50 ≤ ${p50} ms and p99 ≤ ${p99} ms at ${rate} changes/s: ${met ? 'met' : '**not met**'} |`
+  );
+}
+
+function steadyParagraph(steady: SteadyResult): string {
+  return (
+    `Steady rate: ${n(steady.changes)} renames cycling through the users, sent on a fixed schedule of ` +
+    `${n(steady.ratePerSec)}/s (at most ${n(steady.maxSendLagMs)} ms late) while \`all\` had nothing else ` +
+    'to do; each timed from just before its write until change streams on orders and tasks, open before ' +
+    `the first write, had shown its new name in all ${steady.copiesPerChange} copies. ` +
+    `${n(steady.converged)} of ${n(steady.changes)} converged within ${n(steady.settleMs / 1000)} s of the ` +
+    `last write; write to every copy converged, ms: p50 ${n(steady.p50Ms)}, p95 ${n(steady.p95Ms)}, ` +
+    `p99 ${n(steady.p99Ms)}, max ${n(steady.maxMs)} ` +
+    '(– where the percentile falls on a change that did not converge).'
+  );
 }
 
 function confirming({ convergedMs, confirmedMs }: ConvergeResult): number | undefined {

@@ -1,9 +1,10 @@
 /**
  * The operator scenario end to end: servers and `user-sync all` as separate processes, data seeded stale,
- * then a backfill (`resync --all`) and, once the queues are idle again, a burst of renames; `all` is
- * stopped with SIGTERM and its exit code kept. The backfill goes first so the copies can start stale
- * before `all` does (nothing writes them behind a running listener's back) and the burst starts from the
- * steady state a deployment would be in. Everything started is registered with `releasers`.
+ * then a backfill (`resync --all`), once the queues are idle again a burst of renames, then renames at a
+ * steady rate, each timed to its last copy; `all` is stopped with SIGTERM and its exit code kept. The
+ * backfill goes first so the copies can start stale before `all` does (nothing writes them behind a
+ * running listener's back) and the burst starts from the steady state a deployment would be in.
+ * Everything started is registered with `releasers`.
  */
 import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
@@ -16,6 +17,7 @@ import { readServiceCounters, waitForIdleQueues, type ServiceCounters } from './
 import type { Exit } from './operator-process';
 import { ORDERS_PER_USER, seedOperatorData, TASKS_PER_ORDER } from './operator-seed';
 import { startAll, startOperatorStack } from './operator-stack';
+import { measureSteady, type SteadyResult } from './operator-steady';
 import { REPO_ROOT } from './repo-root';
 import { round } from './stats';
 import { createSyncIndexes } from './sync-database';
@@ -25,6 +27,8 @@ export interface OperatorOptions {
   burst: number;
   /** Users resynced by the backfill: the users seeded (at least `burst`). */
   backfill: number;
+  /** Seconds of renames at 50/s after the burst, each timed to its last copy; 0 skips the phase. */
+  steadySeconds: number;
   /** The user-sync CLI to run, e.g. dist/src/cli/bin.js. */
   cli: string;
   /** Per phase; by default a minute plus 25 ms per change or user, room for a rate of 40/s. */
@@ -43,7 +47,9 @@ export interface OperatorResult {
   /** How long the backfill's leftover jobs took to drain before the burst; undefined: not seen. */
   drainMs: number | undefined;
   burst: BurstResult;
-  /** /metrics of `all` after the burst. */
+  /** Undefined when skipped (`steadySeconds` 0). */
+  steady: SteadyResult | undefined;
+  /** /metrics of `all` at the end. */
   service: ServiceCounters;
   /** `all` after SIGTERM: 0 is a clean shutdown. */
   allExit: Exit;
@@ -96,8 +102,13 @@ export async function measureOperatorScenario(
     { changes: options.burst, serviceUrl: service.url, timeoutMs: timeout(options.burst) },
     progress,
   );
-  // Only so the counters below include the burst's last no-op jobs.
+  // The steady phase starts from idle queues, and the counters below include the last no-op jobs.
   await waitForIdleQueues(service.url, 30_000);
+  let steady: SteadyResult | undefined;
+  if (options.steadySeconds > 0) {
+    steady = await measureSteady(db, userIds, { seconds: options.steadySeconds }, progress);
+    await waitForIdleQueues(service.url, 30_000);
+  }
   const counters = await readServiceCounters(service.url);
   const allExit = await service.process.stop();
   return {
@@ -110,6 +121,7 @@ export async function measureOperatorScenario(
     backfill,
     drainMs: drainMs === undefined ? undefined : round(drainMs),
     burst,
+    steady,
     service: counters,
     allExit,
   };
@@ -117,7 +129,7 @@ export async function measureOperatorScenario(
 
 /** `npm run bench`'s section: runs the CLI compiled next to the benchmark; without Redis, says so. */
 export async function measureOperatorSection(
-  sizes: Pick<OperatorOptions, 'burst' | 'backfill'>,
+  sizes: Pick<OperatorOptions, 'burst' | 'backfill' | 'steadySeconds'>,
   releasers: Releasers,
   progress: (message: string) => void,
 ): Promise<OperatorResult | { skipped: string }> {

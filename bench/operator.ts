@@ -1,8 +1,8 @@
 /**
  * The operator scenario alone, at any size:
  *   npx tsc -p tsconfig.bench.json
- *   node dist/bench/operator.js [--burst 10000] [--backfill 100000] [--cli dist/src/cli/bin.js]
- *                               [--timeout SECONDS] [--json FILE]
+ *   node dist/bench/operator.js [--burst 10000] [--backfill 100000] [--steady SECONDS, 0 skips: 20]
+ *                               [--cli dist/src/cli/bin.js] [--timeout SECONDS] [--json FILE]
  * Prints the markdown section of `npm run bench` (plus the machine it ran on) and releases everything it
  * started, also on Ctrl-C. `--cli` may point at another build, to compare two versions of the service.
  */
@@ -27,12 +27,12 @@ function parseArguments(argv: string[]): Arguments {
     const index = argv.indexOf(flag);
     return index >= 0 ? argv[index + 1] : undefined;
   };
-  const count = (flag: string, fallback: number): number => {
+  const count = (flag: string, fallback: number, min = 1): number => {
     const text = value(flag);
     if (text === undefined) return fallback;
     const parsed = Number(text.replace(/[_,]/g, ''));
-    if (!Number.isInteger(parsed) || parsed < 1)
-      throw new Error(`${flag} needs a positive integer, got ${text}`);
+    if (!Number.isInteger(parsed) || parsed < min)
+      throw new Error(`${flag} needs an integer of at least ${min}, got ${text}`);
     return parsed;
   };
   const cli = resolve(value('--cli') ?? join(REPO_ROOT, 'dist', 'src', 'cli', 'bin.js'));
@@ -41,6 +41,7 @@ function parseArguments(argv: string[]): Arguments {
   return {
     burst: count('--burst', 10_000),
     backfill: count('--backfill', 100_000),
+    steadySeconds: count('--steady', 20, 0),
     cli,
     timeoutMs: timeout === undefined ? undefined : count('--timeout', 0) * 1000,
     json: value('--json'),
