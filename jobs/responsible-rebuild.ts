@@ -57,8 +57,14 @@ export default async function responsibleRebuild(
   // A present user is only missing from some arrays; a deleted one must leave all of them.
   const presentKeys = new Set(present.map(String));
   const deleted = settled.missing.map(toObjectId);
-  const needsRebuild = (order: Document) =>
-    order.deleted === true || (order.missing as unknown[]).some(id => presentKeys.has(String(id)));
+  const deletedKeys = new Set(settled.missing);
+  const needsRebuild = (order: Document) => {
+    const held = new Set(memberIds(order));
+    return (order.assigned_user_ids as unknown[]).some(id => {
+      const key = String(id);
+      return deletedKeys.has(key) || (presentKeys.has(key) && !held.has(key));
+    });
+  };
 
   let after = payload.afterOrderId === undefined ? undefined : toObjectId(payload.afterOrderId);
   let ordersRebuilt = 0;
@@ -98,10 +104,11 @@ export default async function responsibleRebuild(
 }
 
 /**
- * The batch's orders that may need a rebuild, in `_id` order: those assigned to a deleted user, and those
- * whose array lacks one of their assigned users. Answered on the server, so the usual case (every array
- * already holds its users) returns nothing, however many orders the users have; which missing user
- * belongs to this batch is checked here. Each array difference is of one order's few ids.
+ * The batch's orders that may need a rebuild, in `_id` order, answered by the server with plain indexed
+ * conditions: orders whose array holds none of the batch's present users (exact for a one-user batch),
+ * and orders with several assigned users, whose array may hold one batch user and lack another. Which
+ * of these really lack a batch user, or name a deleted one, is decided here. In the usual case (every
+ * array already holds its users, one user per order) the reply is empty, however large the fan-out.
  */
 async function nextPage(
   ctx: SyncJobContext,
@@ -110,33 +117,24 @@ async function nextPage(
   after: ObjectId | undefined,
   limit = REBUILD_CHUNK_SIZE,
 ) {
-  const assigned = { assigned_user_ids: { $in: [...present, ...deleted] } };
+  const filter: Document = {
+    assigned_user_ids: { $in: [...present, ...deleted] },
+    $or: [{ 'metadata.responsible.id': { $nin: present } }, { 'assigned_user_ids.1': { $exists: true } }],
+  };
+  if (after !== undefined) filter._id = { $gt: after };
   return ctx.collections.orders
-    .aggregate(
-      [
-        { $match: after === undefined ? assigned : { ...assigned, _id: { $gt: after } } },
-        {
-          $project: {
-            assigned_user_ids: 1,
-            deleted:
-              deleted.length === 0
-                ? { $literal: false }
-                : { $gt: [{ $size: { $setIntersection: ['$assigned_user_ids', deleted] } }, 0] },
-            missing: {
-              $setDifference: [
-                { $ifNull: ['$assigned_user_ids', []] },
-                { $ifNull: ['$metadata.responsible.id', []] },
-              ],
-            },
-          },
-        },
-        { $match: { $or: [{ deleted: true }, { 'missing.0': { $exists: true } }] } },
-        { $sort: { _id: 1 } },
-        { $limit: limit },
-      ],
-      { batchSize: limit + 1 },
-    )
+    .find(filter, {
+      projection: { assigned_user_ids: 1, 'metadata.responsible.id': 1 },
+      sort: { _id: 1 },
+      limit,
+      batchSize: limit + 1,
+    })
     .toArray();
+}
+
+function memberIds(order: Document): string[] {
+  const responsible = order.metadata?.responsible;
+  return Array.isArray(responsible) ? responsible.map(member => String((member as Document | null)?.id)) : [];
 }
 
 /** A repair of explicit orders: each order an invalid user blocks goes to dead-letter alone. */

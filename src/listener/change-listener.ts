@@ -15,6 +15,7 @@ import { ListenerStats } from './listener-stats';
 import { MalformedChangeEventError, routeChange, type RoutedJob } from './route-change';
 import { isHistoryLostError } from './stream-errors';
 import { watchPipeline } from './watch-pipeline';
+import { FaultPointNames, reachFaultPoint } from '../testing/fault-points';
 
 /** Events taken from the driver's buffer at once; a getMore returns at most a few thousand. */
 const MAX_EVENTS_PER_BATCH = 5000;
@@ -264,6 +265,7 @@ export class ChangeListener {
       routed.push(...jobs);
     }
     const batches = groupRoutedJobs(routed);
+    await reachFaultPoint(FaultPointNames.listenerBeforeEnqueue);
     if (batches.length > 0) await this.enqueueUntilAccepted(batches);
     const time = events[events.length - 1].clusterTime as { t?: number; high?: number } | undefined;
     this.stats.lastEventClusterTimeMs = (time?.t ?? time?.high ?? 0) * 1000;

@@ -29,7 +29,11 @@ export async function cascadeMembersChange(
   return { ordersCopied: copied.ordersCopied, tasksUpdated: inPlace.modified + copied.tasksUpdated };
 }
 
-/** Orders of the users (holding them in their array) with a task that lacks one of those users. */
+/**
+ * Orders of the users (holding them in their array) with a task that may lack one of those users: those
+ * with a task holding none of them (one `distinct`, answered on the server), and those holding several
+ * batch users, whose tasks may hold one and lack another. The copy step rewrites only tasks that differ.
+ */
 async function ordersWithTasksMissing(
   collections: SyncCollections,
   userIds: ObjectId[],
@@ -43,26 +47,18 @@ async function ordersWithTasksMissing(
     .toArray();
   if (orders.length === 0) return [];
   const batchUsers = new Set(userIds.map(String));
-  const expected = new Map(
-    orders.map(order => [
-      String(order._id),
-      memberIds(order.metadata?.responsible).filter(id => batchUsers.has(id)),
-    ]),
+  const several = orders.filter(
+    order => memberIds(order.metadata?.responsible).filter(id => batchUsers.has(id)).length > 1,
   );
-  const tasks = collections.tasks
-    .find(
-      { order_id: { $in: orders.map(order => order._id as ObjectId) } },
-      { projection: { order_id: 1, 'order_metadata.responsible.id': 1 } },
-    )
-    .batchSize(ID_BATCH);
-  const stragglers = new Map<string, ObjectId>();
-  for await (const task of tasks) {
-    const held = new Set(memberIds(task.order_metadata?.responsible));
-    const orderKey = String(task.order_id);
-    if ((expected.get(orderKey) ?? []).some(id => !held.has(id)))
-      stragglers.set(orderKey, task.order_id as ObjectId);
-  }
-  return [...stragglers.values()];
+  const lacking = (await collections.tasks.distinct('order_id', {
+    order_id: { $in: orders.map(order => order._id as ObjectId) },
+    'order_metadata.responsible.id': { $nin: userIds },
+  })) as ObjectId[];
+  return [
+    ...new Map(
+      [...lacking, ...several.map(order => order._id as ObjectId)].map(id => [String(id), id]),
+    ).values(),
+  ];
 }
 
 function memberIds(array: unknown): string[] {

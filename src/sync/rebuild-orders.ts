@@ -5,6 +5,7 @@
  * from fresh reads.
  */
 import type { AnyBulkWriteOperation, Document, ObjectId } from 'mongodb';
+import { FaultPointNames, reachFaultPoint } from '../testing/fault-points';
 import { bsonEqual } from './bson-equal';
 import { readRawUsers, sortUsers } from './read-users';
 import { SourceKeptChangingError, MAX_SETTLE_ROUNDS } from './settle';
@@ -63,6 +64,7 @@ export async function rebuildResponsible(
       },
     }));
     if (writes.length === 0) break;
+    await reachFaultPoint(FaultPointNames.rebuildBeforeWrite);
     const result = await collections.orders.bulkWrite(writes, { ordered: false });
     ordersRebuilt += result.modifiedCount;
     if (result.matchedCount === writes.length) break;

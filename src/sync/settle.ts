@@ -5,6 +5,7 @@
  * leaves the newest values, and no lock is held across the database round trips. A batch settles per
  * subject: one read of all its sources per round, and only the subjects that moved are written again.
  */
+import { FaultPointNames, reachFaultPoint } from '../testing/fault-points';
 import { bsonEqual } from './bson-equal';
 
 export const MAX_SETTLE_ROUNDS = 5;
@@ -34,6 +35,7 @@ export async function writeBatchUntilSettled<Source, Result>(
   let pending = keys;
   let sources = await readSources(pending);
   for (let round = 1; ; round += 1) {
+    await reachFaultPoint(FaultPointNames.settleBeforeWrite);
     results.push(await write(sources, pending));
     const current = await readSources(pending);
     const moved = pending.filter(key => !bsonEqual(current.get(key), sources.get(key)));
