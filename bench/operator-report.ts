@@ -119,3 +119,23 @@ function confirming({ convergedMs, confirmedMs }: ConvergeResult): number | unde
 function ms(value: number | undefined): number | undefined {
   return value === undefined ? undefined : value / 1000;
 }
+
+/** Two versions through the same scenario, in one run: rates and the resync process's memory. */
+export function renderComparison(ref: string, baseline: OperatorResult, current: OperatorResult): string[] {
+  const ratio = (after: number | undefined, before: number | undefined) =>
+    after === undefined || before === undefined || before === 0 ? '' : `${n(after / before)}×`;
+  const rate = (value: number | undefined, unit: string) =>
+    value === undefined ? '–' : `${n(value)} ${unit}`;
+  const p50 = (result: OperatorResult) => result.steady?.p50Ms;
+  const p99 = (result: OperatorResult) => result.steady?.p99Ms;
+  return [
+    `**Side by side in this run**: ${ref} first, then this code, at the same sizes.`,
+    '',
+    `| phase | ${ref} | this code | ratio |`,
+    '| --- | ---: | ---: | ---: |',
+    `| burst, ${n(current.burst.changes)} changes | ${rate(baseline.burst.changesPerSec, 'changes/s')} | ${rate(current.burst.changesPerSec, 'changes/s')} | ${ratio(current.burst.changesPerSec, baseline.burst.changesPerSec)} |`,
+    `| backfill, ${n(current.users)} users | ${rate(baseline.backfill.usersPerSec, 'users/s')} | ${rate(current.backfill.usersPerSec, 'users/s')} | ${ratio(current.backfill.usersPerSec, baseline.backfill.usersPerSec)} |`,
+    `| resync process peak RSS | ${rate(baseline.backfill.resync.peakRssMiB, 'MiB')} | ${rate(current.backfill.resync.peakRssMiB, 'MiB')} | |`,
+    `| steady 50/s, p50 / p99 | ${rate(p50(baseline), 'ms')} / ${rate(p99(baseline), 'ms')} | ${rate(p50(current), 'ms')} / ${rate(p99(current), 'ms')} | |`,
+  ];
+}

@@ -11,8 +11,9 @@ import { writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Releasers } from '../src/lifecycle/releasers';
-import { renderOperator } from './operator-report';
-import { measureOperatorScenario, type OperatorOptions } from './operator-scenario';
+import { buildBaseline } from './baseline-build';
+import { renderComparison, renderOperator } from './operator-report';
+import { measureOperatorScenario, type OperatorOptions, type OperatorResult } from './operator-scenario';
 import { REPO_ROOT } from './repo-root';
 import { formatNumber as n } from './stats';
 
@@ -20,6 +21,8 @@ const releasers = new Releasers();
 
 interface Arguments extends OperatorOptions {
   json: string | undefined;
+  /** A git ref to run first, at the same sizes, for a side-by-side table. */
+  compare: string | undefined;
 }
 
 function parseArguments(argv: string[]): Arguments {
@@ -45,6 +48,7 @@ function parseArguments(argv: string[]): Arguments {
     cli,
     timeoutMs: timeout === undefined ? undefined : count('--timeout', 0) * 1000,
     json: value('--json'),
+    compare: value('--compare'),
   };
 }
 
@@ -52,14 +56,23 @@ async function main(argv: string[]): Promise<void> {
   const options = parseArguments(argv);
   const started = Date.now();
   const loadAtStart = loadavg()[0];
+  let baseline: OperatorResult | undefined;
+  if (options.compare !== undefined) {
+    const cli = buildBaseline(options.compare, progress);
+    progress(`baseline ${options.compare}: the same scenario first`);
+    baseline = await measureOperatorScenario({ ...options, cli }, releasers, progress);
+    await releasers.release();
+  }
   const result = await measureOperatorScenario(options, releasers, progress);
   await releasers.release();
   const header =
     `Node ${process.version}, ${cpus().length} CPUs, load average ${n(loadAtStart)} at start and ` +
     `${n(loadavg()[0])} at the end; ${n((Date.now() - started) / 1000)} s in all; CLI ${options.cli}.`;
-  process.stdout.write(`\n${header}\n\n${renderOperator(result).join('\n')}\n`);
+  const comparison =
+    baseline === undefined ? [] : ['', ...renderComparison(options.compare ?? '', baseline, result)];
+  process.stdout.write(`\n${header}\n\n${[...renderOperator(result), ...comparison].join('\n')}\n`);
   if (options.json !== undefined) {
-    await writeFile(options.json, `${JSON.stringify({ options, result }, null, 2)}\n`);
+    await writeFile(options.json, `${JSON.stringify({ options, result, baseline }, null, 2)}\n`);
   }
 }
 

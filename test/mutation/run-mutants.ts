@@ -3,7 +3,7 @@
  * that should catch it, and restores the file, also on Ctrl-C. A mutant is killed when those tests fail.
  * Prints a table and the score; exits 1 if any mutant survived or the unmutated tests fail.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MUTANTS, type Mutant } from './mutants';
@@ -18,19 +18,41 @@ function restoreAll(): void {
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
+    killGroup(running);
     restoreAll();
     process.exit(130);
   });
 }
 
-function runTests(tests: string[]): { passed: boolean; seconds: number } {
+/** Bounds a run whose mutant leaves something open or spinning: that counts as caught, by timeout. */
+const TEST_TIMEOUT_MS = 5 * 60_000;
+
+async function runTests(tests: string[]): Promise<{ passed: boolean; seconds: number }> {
   const started = Date.now();
-  const result = spawnSync('npx', ['jest', '--silent', ...tests], {
+  // --forceExit: a mutant may leave a listener running after its test failed; the verdict is in.
+  const child = spawn('npx', ['jest', '--silent', '--forceExit', ...tests], {
     cwd: ROOT,
-    stdio: ['ignore', 'ignore', 'ignore'],
+    stdio: 'ignore',
     env: process.env,
+    detached: true,
   });
-  return { passed: result.status === 0, seconds: Math.round((Date.now() - started) / 1000) };
+  const timer = setTimeout(() => killGroup(child.pid), TEST_TIMEOUT_MS);
+  running = child.pid;
+  const code = await new Promise<number | null>(resolve => child.once('exit', status => resolve(status)));
+  clearTimeout(timer);
+  running = undefined;
+  return { passed: code === 0, seconds: Math.round((Date.now() - started) / 1000) };
+}
+
+let running: number | undefined;
+
+function killGroup(pid: number | undefined): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // Already gone.
+  }
 }
 
 function apply(mutant: Mutant): void {
@@ -43,11 +65,11 @@ function apply(mutant: Mutant): void {
   writeFileSync(file, original.replace(mutant.find, mutant.replace));
 }
 
-function main(names: string[]): number {
+async function main(names: string[]): Promise<number> {
   const selected = names.length === 0 ? MUTANTS : MUTANTS.filter(mutant => names.includes(mutant.name));
   const started = Date.now();
   const tests = [...new Set(selected.flatMap(mutant => mutant.tests))];
-  const baseline = runTests(tests);
+  const baseline = await runTests(tests);
   if (!baseline.passed) {
     process.stderr.write('the tests fail without any mutant: fix them first\n');
     return 1;
@@ -58,7 +80,7 @@ function main(names: string[]): number {
     apply(mutant);
     let outcome;
     try {
-      outcome = runTests(mutant.tests);
+      outcome = await runTests(mutant.tests);
     } finally {
       restoreAll();
     }
@@ -75,4 +97,13 @@ function main(names: string[]): number {
   return killed === selected.length ? 0 : 1;
 }
 
-process.exitCode = main(process.argv.slice(2));
+main(process.argv.slice(2)).then(
+  code => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    restoreAll();
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -40,6 +40,8 @@ describe('listener after its resume point rolled out of the history', () => {
     const collections = syncCollections(mongo.db, config.collections);
     const redis = trackRedis(new Redis(config.redisUrl, { maxRetriesPerRequest: null }), 'history-lost');
     const queues = new QueueRegistry(name => createQueue(name, { config, connection: redis }));
+    // Stopped in `finally`, also when an assertion fails: a listener left running keeps jest alive.
+    const started: ChangeListener[] = [];
     const start = () => {
       const listener = new ChangeListener({
         users: collections.users,
@@ -53,6 +55,7 @@ describe('listener after its resume point rolled out of the history', () => {
         maxAwaitTimeMS: 50,
       });
       listener.start();
+      started.push(listener);
       return listener;
     };
     try {
@@ -94,6 +97,7 @@ describe('listener after its resume point rolled out of the history', () => {
       );
       await second.stop();
     } finally {
+      await Promise.all(started.map(listener => listener.stop()));
       await queues.close();
       await redis.quit();
       await mongo.close();

@@ -102,6 +102,33 @@ describe('change-stream listener', () => {
     await pool.close();
   });
 
+  it('propagates an update that only removes a watched field: a phone unset shows as phone "" on the copies', async () => {
+    const user = aUser();
+    const order = anOrder({
+      manager: user._id,
+      assigned_user_ids: [user._id],
+      metadata: { responsible: [metaOf(user)] },
+    });
+    await insertAll(h.collections, { users: [user], orders: [order] });
+    const pool = await h.startWorkers();
+    startListener();
+    await eventually(async () => listener.stats.streamOpen);
+
+    // Nothing is set: the change is visible only in updateDescription.removedFields.
+    await h.collections.users.updateOne({ _id: user._id }, { $unset: { phone: '' } });
+
+    await eventually(
+      async () =>
+        (await h.collections.orders.findOne({ _id: order._id }))?.metadata?.dashclicks_team?.manager
+          ?.phone === '',
+    );
+    await h.drain();
+    expect((await h.collections.orders.findOne({ _id: order._id }))?.metadata?.responsible).toEqual([
+      { ...metaOf(user), phone: '' },
+    ]);
+    await pool.close();
+  });
+
   it('enqueues nothing at all for an update of an unwatched field', async () => {
     const user = aUser();
     await h.collections.users.insertOne(user);
