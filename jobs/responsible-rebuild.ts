@@ -104,11 +104,18 @@ export default async function responsibleRebuild(
 }
 
 /**
+ * Up to this many users, the query names each user's exact condition (assigned, not in the array): the
+ * server then returns only orders that need a rebuild, whatever the fan-out. Past it, each order would be
+ * tested against every branch, so two broader conditions are sent instead and refined here.
+ */
+const EXACT_BRANCHES_UP_TO = 20;
+
+/**
  * The batch's orders that may need a rebuild, in `_id` order, answered by the server with plain indexed
- * conditions: orders whose array holds none of the batch's present users (exact for a one-user batch),
- * and orders with several assigned users, whose array may hold one batch user and lack another. Which
- * of these really lack a batch user, or name a deleted one, is decided here. In the usual case (every
- * array already holds its users, one user per order) the reply is empty, however large the fan-out.
+ * conditions. For a small batch, exactly the orders assigned to a user whose array lacks that user, plus
+ * every order of a deleted user. For a large one, orders whose array holds none of the batch's present
+ * users, and orders with several assigned users (whose array may hold one batch user and lack another):
+ * which of those really need it is decided here.
  */
 async function nextPage(
   ctx: SyncJobContext,
@@ -117,9 +124,13 @@ async function nextPage(
   after: ObjectId | undefined,
   limit = REBUILD_CHUNK_SIZE,
 ) {
+  const lacking =
+    present.length <= EXACT_BRANCHES_UP_TO
+      ? present.map(id => ({ assigned_user_ids: id, 'metadata.responsible.id': { $ne: id } }))
+      : [{ 'metadata.responsible.id': { $nin: present } }, { 'assigned_user_ids.1': { $exists: true } }];
   const filter: Document = {
     assigned_user_ids: { $in: [...present, ...deleted] },
-    $or: [{ 'metadata.responsible.id': { $nin: present } }, { 'assigned_user_ids.1': { $exists: true } }],
+    $or: [...lacking, ...(deleted.length > 0 ? [{ assigned_user_ids: { $in: deleted } }] : [])],
   };
   if (after !== undefined) filter._id = { $gt: after };
   return ctx.collections.orders

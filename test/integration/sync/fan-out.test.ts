@@ -85,6 +85,23 @@ describe('fan-out', () => {
     }
   });
 
+  it('a large batch rebuilds an order whose array holds one batch user and lacks another', async () => {
+    const users = Array.from({ length: 25 }, () => aUser());
+    const order = anOrder({
+      assigned_user_ids: [users[0]._id, users[1]._id],
+      metadata: { responsible: [metaOf(users[0])] },
+    });
+    await h.collections.users.insertMany(users);
+    await h.collections.orders.insertOne(order);
+
+    await run(responsibleRebuild, { userIds: users.map(user => user._id.toHexString()) });
+
+    expect((await h.collections.orders.findOne({ _id: order._id }))?.metadata?.responsible).toEqual([
+      metaOf(users[0]),
+      metaOf(users[1]),
+    ]);
+  });
+
   it('converges through the workers: every copy of the 10,000 orders and tasks shows the user', async () => {
     const { userId } = await seedUserOn(10_000);
     await h.startWorkers();
