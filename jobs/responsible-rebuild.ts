@@ -128,10 +128,12 @@ async function nextPage(
     present.length <= EXACT_BRANCHES_UP_TO
       ? present.map(id => ({ assigned_user_ids: id, 'metadata.responsible.id': { $ne: id } }))
       : [{ 'metadata.responsible.id': { $nin: present } }, { 'assigned_user_ids.1': { $exists: true } }];
-  const filter: Document = {
-    assigned_user_ids: { $in: [...present, ...deleted] },
-    $or: [...lacking, ...(deleted.length > 0 ? [{ assigned_user_ids: { $in: deleted } }] : [])],
-  };
+  const branches = [...lacking, ...(deleted.length > 0 ? [{ assigned_user_ids: { $in: deleted } }] : [])];
+  // One branch (a one-user batch) is sent as it is: a matcher need not evaluate an $or for each order.
+  const filter: Document =
+    branches.length === 1
+      ? { ...branches[0] }
+      : { assigned_user_ids: { $in: [...present, ...deleted] }, $or: branches };
   if (after !== undefined) filter._id = { $gt: after };
   return ctx.collections.orders
     .find(filter, {

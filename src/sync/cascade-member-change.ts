@@ -41,7 +41,8 @@ async function ordersWithTasksMissing(
   const orders = await collections.orders
     .find(
       { assigned_user_ids: { $in: userIds }, 'metadata.responsible.id': { $in: userIds } },
-      { projection: { 'metadata.responsible.id': 1 } },
+      // Which batch users each order holds matters only when the batch has several.
+      { projection: userIds.length > 1 ? { 'metadata.responsible.id': 1 } : { _id: 1 } },
     )
     .batchSize(ID_BATCH)
     .toArray();
