@@ -5,6 +5,7 @@
  */
 import { CommanderError } from 'commander';
 import { isConfigError } from '../config/config-error';
+import { isServerUnreachable } from '../errors/server-unreachable';
 import { scrubText } from '../logging/scrub-secrets';
 import { ExitCodes, type CliContext } from './cli-context';
 import { COMMANDS } from './commands';
@@ -26,6 +27,10 @@ export async function runCli(argv: readonly string[], context: CliContext): Prom
       return error.code === 'commander.helpDisplayed' || error.code === 'commander.version'
         ? ExitCodes.ok
         : ExitCodes.usage;
+    }
+    if (isServerUnreachable(error)) {
+      context.stderr.write(`user-sync ${argv[2]}: ${scrubText((error as Error).message)}\n`);
+      return ExitCodes.failure;
     }
     if (isConfigError(error)) {
       context.stderr.write(`user-sync: ${error.message}\n`);

@@ -44,7 +44,8 @@ export async function withServiceDependencies(
   }).child({ role });
   const releasers = new Releasers(logger);
   try {
-    return await run(await openServiceDependencies(config, logger, releasers, role), logger, config);
+    const deps = await openServiceDependencies(config, logger, releasers, role, { failFast: true });
+    return await run(deps, logger, config);
   } finally {
     await releasers.release();
   }

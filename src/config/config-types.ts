@@ -23,6 +23,11 @@ export interface Config {
   /** pino-pretty output (dev) instead of JSON lines (production). */
   logPretty: boolean;
   shutdownTimeoutMs: number;
+  /**
+   * How long a one-shot command waits for MongoDB or Redis before it gives up with one line; MongoDB's
+   * own `serverSelectionTimeoutMS` in MONGO_URL wins for MongoDB.
+   */
+  connectTimeoutMs: number;
   listener: {
     /** A dead leader is replaced this long after its last renewal. */
     leaseTtlMs: number;

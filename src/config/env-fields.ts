@@ -23,7 +23,9 @@ export function integerField(fallback: number, { min, max }: { min: number; max?
       ? 'a positive integer'
       : min === 0 && max === undefined
         ? 'a non-negative integer'
-        : `an integer between ${min} and ${max}`;
+        : max === undefined
+          ? `an integer of at least ${min}`
+          : `an integer between ${min} and ${max}`;
   return optionalString.transform((raw, ctx) => {
     const value = present(raw);
     if (value === undefined) return fallback;

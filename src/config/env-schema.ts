@@ -60,6 +60,7 @@ export const envSchema = z
     LOG_LEVEL: oneOfField(LOG_LEVELS, 'info'),
     LOG_PRETTY: booleanField(false),
     SHUTDOWN_TIMEOUT_MS: integerField(30000, { min: 1 }),
+    CONNECT_TIMEOUT_MS: integerField(10000, { min: 100 }),
     LISTENER_LEASE_TTL_MS: integerField(5000, { min: 500 }),
     LISTENER_CHECKPOINT_EVERY_EVENTS: integerField(100, { min: 1 }),
     LISTENER_CHECKPOINT_EVERY_MS: integerField(1000, { min: 10 }),

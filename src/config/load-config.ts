@@ -44,6 +44,7 @@ function resolve(env: ParsedEnv): Config {
     logLevel: env.LOG_LEVEL,
     logPretty: env.LOG_PRETTY,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    connectTimeoutMs: env.CONNECT_TIMEOUT_MS,
     listener: {
       leaseTtlMs: env.LISTENER_LEASE_TTL_MS,
       checkpointEveryEvents: env.LISTENER_CHECKPOINT_EVERY_EVENTS,

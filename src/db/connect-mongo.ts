@@ -6,6 +6,8 @@
 import mongoose, { type Connection } from 'mongoose';
 import type { Config } from '../config/config-types';
 import type { Logger } from '../logging/create-logger';
+import { isNamed } from '../errors/error-shape';
+import { connectionReason, ServerUnreachable } from '../errors/server-unreachable';
 
 export interface ConnectMongoOptions {
   /** Reported to the server (`currentOp`, logs) to tell roles apart. @defaultValue 'user-sync' */
@@ -24,19 +26,36 @@ export interface MongoConnection {
   close(): Promise<void>;
 }
 
+function urlOptionNames(url: string): Set<string> {
+  const query = url.includes('?') ? url.slice(url.indexOf('?') + 1) : '';
+  return new Set([...new URLSearchParams(query).keys()].map(key => key.toLowerCase()));
+}
+
+/** The selection timeout in force: MONGO_URL's own, when it has one. */
+function selectionTimeoutMsFor(url: string, fallback: number): number {
+  const query = url.includes('?') ? url.slice(url.indexOf('?') + 1) : '';
+  for (const [key, value] of new URLSearchParams(query))
+    if (key.toLowerCase() === 'serverselectiontimeoutms' && Number.isFinite(Number(value)))
+      return Number(value);
+  return fallback;
+}
+
 export async function connectMongo(
-  config: Pick<Config, 'mongoUrl' | 'mongoDatabase'>,
+  config: Pick<Config, 'mongoUrl' | 'mongoDatabase'> & Partial<Pick<Config, 'connectTimeoutMs'>>,
   logger: Logger,
   options: ConnectMongoOptions = {},
 ): Promise<MongoConnection> {
   const log = logger.child({ component: 'mongo' });
+  // Options in MONGO_URL win over ours: an operator who set serverSelectionTimeoutMS there means it.
+  const inUrl = urlOptionNames(config.mongoUrl);
+  const selectionTimeoutMs = options.serverSelectionTimeoutMS ?? config.connectTimeoutMs ?? 10_000;
   const connection = mongoose.createConnection(config.mongoUrl, {
     dbName: config.mongoDatabase,
     appName: options.appName ?? 'user-sync',
     maxPoolSize: options.maxPoolSize ?? 20,
     minPoolSize: 0,
-    serverSelectionTimeoutMS: options.serverSelectionTimeoutMS ?? 10_000,
-    connectTimeoutMS: 10_000,
+    ...(inUrl.has('serverselectiontimeoutms') ? {} : { serverSelectionTimeoutMS: selectionTimeoutMs }),
+    ...(inUrl.has('connecttimeoutms') ? {} : { connectTimeoutMS: 10_000 }),
     // Sync updates are idempotent, so the driver's single automatic retry is always safe.
     retryWrites: true,
     retryReads: true,
@@ -44,20 +63,36 @@ export async function connectMongo(
     autoIndex: false,
     autoCreate: false,
   });
-  connection.on('disconnected', () => log.warn('MongoDB disconnected'));
+  let closing: Promise<void> | undefined;
+  let opened = false;
+  // Our own close is not news, nor a first connect that fails (the caller reports that in one line):
+  // only a connection lost while in use is worth a warning.
+  connection.on('disconnected', () => {
+    if (opened && closing === undefined) log.warn('MongoDB disconnected');
+  });
   connection.on('reconnected', () => log.info('MongoDB reconnected'));
-  connection.on('error', (error: unknown) => log.error({ err: error }, 'MongoDB connection error'));
+  connection.on('error', (error: unknown) => {
+    if (opened) log.error({ err: error }, 'MongoDB connection error');
+  });
   try {
     await connection.asPromise();
+    opened = true;
   } catch (error) {
+    closing = Promise.resolve();
     await connection.close(true).catch(() => undefined);
+    if (isNamed(error, 'MongooseServerSelectionError') || isNamed(error, 'MongoServerSelectionError'))
+      throw new ServerUnreachable(
+        'MongoDB',
+        config.mongoUrl,
+        selectionTimeoutMsFor(config.mongoUrl, selectionTimeoutMs),
+        connectionReason(error),
+      );
     throw error;
   }
   const db = connection.db;
   if (db === undefined) throw new Error('MongoDB connection opened without a database handle');
   log.info({ database: config.mongoDatabase }, 'MongoDB connected');
 
-  let closing: Promise<void> | undefined;
   return {
     connection,
     db,

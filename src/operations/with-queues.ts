@@ -7,7 +7,8 @@ import type { RawEnv } from '../config/env-schema';
 import { Releasers } from '../lifecycle/releasers';
 import { createLogger, type Logger } from '../logging/create-logger';
 import { createQueueRegistry, type QueueRegistry } from '../queues/queue-registry';
-import { createRedisConnection } from '../redis/create-redis-connection';
+import { awaitRedisReady } from '../redis/await-redis-ready';
+import { closeRedis, createRedisConnection } from '../redis/create-redis-connection';
 
 export async function withQueues<T>(
   env: RawEnv,
@@ -23,10 +24,12 @@ export async function withQueues<T>(
   }).child({ role });
   const releasers = new Releasers(logger);
   try {
-    const redis = createRedisConnection(config, logger, { connectionName: `user-sync-${role}` });
-    releasers.add('redis', async () => {
-      await redis.quit().catch(() => redis.disconnect());
+    const redis = createRedisConnection(config, logger, {
+      connectionName: `user-sync-${role}`,
+      announceLoss: false,
     });
+    releasers.add('redis', () => closeRedis(redis));
+    await awaitRedisReady(redis, config.redisUrl, config.connectTimeoutMs);
     const queues = createQueueRegistry({ config, connection: redis, logger });
     releasers.add('queues', () => queues.close());
     return await run(queues, logger);

@@ -15,12 +15,23 @@ export interface CreateRedisConnectionOptions {
   maxReconnectDelayMs?: number;
   /** Don't connect until the first command. @defaultValue false */
   lazyConnect?: boolean;
+  /**
+   * Warn when the connection is lost. A one-shot command turns it off: it says in one line that Redis is
+   * unreachable when it gives up. @defaultValue true
+   */
+  announceLoss?: boolean;
 }
 
 /** Capped exponential backoff: 100, 200, 400 ... ms up to `maxMs`, with jitter so workers don't stampede. */
 export function reconnectDelay(attempt: number, maxMs: number, random: () => number = Math.random): number {
   const exponential = Math.min(maxMs, 100 * 2 ** Math.min(attempt - 1, 16));
   return Math.round(exponential / 2 + (random() * exponential) / 2);
+}
+
+/** QUIT when connected (lets pending replies arrive); a connection still trying to connect is dropped. */
+export async function closeRedis(redis: Redis): Promise<void> {
+  if (redis.status === 'ready') await redis.quit().catch(() => redis.disconnect());
+  else redis.disconnect();
 }
 
 export function createRedisConnection(
@@ -35,16 +46,25 @@ export function createRedisConnection(
     maxRetriesPerRequest: null,
     enableReadyCheck: true,
     lazyConnect: options.lazyConnect ?? false,
+    // One line when Redis goes away and one when it is back, not one per attempt (SPEC §6).
     retryStrategy: attempt => {
       const delay = reconnectDelay(attempt, maxDelay);
-      log.warn({ attempt, delayMs: delay }, 'Redis connection lost, reconnecting');
+      if (attempt === 1 && options.announceLoss !== false)
+        log.warn({ delayMs: delay }, 'Redis connection lost, reconnecting');
+      else log.debug({ attempt, delayMs: delay }, 'Redis still unreachable, reconnecting');
+      lost = true;
       return delay;
     },
     // After a failover the old primary answers READONLY; reconnecting reaches the new one.
     reconnectOnError: error => error.message.startsWith('READONLY'),
   };
   const redis = new Redis(config.redisUrl, redisOptions);
-  redis.on('ready', () => log.debug('Redis ready'));
+  let lost = false;
+  redis.on('ready', () => {
+    if (lost) log.info('Redis connection back');
+    else log.debug('Redis ready');
+    lost = false;
+  });
   // Without a listener ioredis prints every failed attempt itself; ours goes through the scrubbing logger.
   redis.on('error', (error: Error) => log.debug({ err: error }, 'Redis connection error'));
   return redis;

@@ -13,7 +13,8 @@ import type { Releasers } from '../lifecycle/releasers';
 import type { Logger } from '../logging/create-logger';
 import { createQueue } from '../queues/create-queue';
 import { QueueRegistry } from '../queues/queue-registry';
-import { createRedisConnection } from '../redis/create-redis-connection';
+import { awaitRedisReady } from '../redis/await-redis-ready';
+import { closeRedis, createRedisConnection } from '../redis/create-redis-connection';
 import type { SyncCollections } from '../sync/sync-job-context';
 
 export interface ServiceDependencies {
@@ -31,15 +32,19 @@ export async function openServiceDependencies(
   logger: Logger,
   releasers: Releasers,
   role: string,
+  /** One-shot commands give up on an unreachable Redis after `config.connectTimeoutMs`; roles wait. */
+  { failFast = false }: { failFast?: boolean } = {},
 ): Promise<ServiceDependencies> {
   const mongo = await connectMongo(config, logger, { appName: `user-sync-${role}` });
   releasers.add('mongodb', () => mongo.close());
   const models = createModels(mongo.connection, config.collections);
   await ensureIndexes(models);
-  const redis = createRedisConnection(config, logger, { connectionName: `user-sync-${role}` });
-  releasers.add('redis', async () => {
-    await redis.quit().catch(() => redis.disconnect());
+  const redis = createRedisConnection(config, logger, {
+    connectionName: `user-sync-${role}`,
+    announceLoss: !failFast,
   });
+  releasers.add('redis', () => closeRedis(redis));
+  if (failFast) await awaitRedisReady(redis, config.redisUrl, config.connectTimeoutMs);
   const queues = new QueueRegistry(name => createQueue(name, { config, connection: redis }), logger);
   releasers.add('queues', () => queues.close());
   return {

@@ -27,6 +27,7 @@ describe('loadConfig', () => {
       logLevel: 'info',
       logPretty: false,
       shutdownTimeoutMs: 30000,
+      connectTimeoutMs: 10000,
       listener: { leaseTtlMs: 5000, checkpointEveryEvents: 100, checkpointEveryMs: 1000 },
       collections: {
         users: '_users',
@@ -55,6 +56,7 @@ describe('loadConfig', () => {
       LOG_LEVEL: 'debug',
       LOG_PRETTY: 'yes',
       SHUTDOWN_TIMEOUT_MS: '5000',
+      CONNECT_TIMEOUT_MS: '3000',
       LISTENER_LEASE_TTL_MS: '2000',
       LISTENER_CHECKPOINT_EVERY_EVENTS: '10',
       LISTENER_CHECKPOINT_EVERY_MS: '250',
@@ -78,6 +80,7 @@ describe('loadConfig', () => {
       logLevel: 'debug',
       logPretty: true,
       shutdownTimeoutMs: 5000,
+      connectTimeoutMs: 3000,
       listener: { leaseTtlMs: 2000, checkpointEveryEvents: 10, checkpointEveryMs: 250 },
       collections: {
         users: 'users',
@@ -151,6 +154,11 @@ describe('loadConfig', () => {
     ['LOG_LEVEL', { LOG_LEVEL: 'verbose' }, 'LOG_LEVEL must be one of fatal, error, warn, info, debug'],
     ['LOG_PRETTY', { LOG_PRETTY: 'pretty' }, 'LOG_PRETTY must be true or false (got "pretty")'],
     ['SHUTDOWN_TIMEOUT_MS', { SHUTDOWN_TIMEOUT_MS: '10s' }, 'SHUTDOWN_TIMEOUT_MS must be a positive integer'],
+    [
+      'CONNECT_TIMEOUT_MS',
+      { CONNECT_TIMEOUT_MS: '50' },
+      'CONNECT_TIMEOUT_MS must be an integer of at least 100',
+    ],
     ['LISTENER_LEASE_TTL_MS', { LISTENER_LEASE_TTL_MS: '100' }, 'LISTENER_LEASE_TTL_MS'],
     [
       'LISTENER_CHECKPOINT_EVERY_EVENTS',

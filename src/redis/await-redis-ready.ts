@@ -1,0 +1,32 @@
+/**
+ * Waits for a Redis connection to be ready, at most `timeoutMs`. A one-shot command calls it first: its
+ * connection retries forever (BullMQ needs that), so without a deadline an unreachable Redis would make
+ * `retry` or `replay` wait forever.
+ */
+import type { Redis } from 'ioredis';
+import { connectionReason, ServerUnreachable } from '../errors/server-unreachable';
+
+export function awaitRedisReady(redis: Redis, url: string, timeoutMs: number): Promise<void> {
+  if (redis.status === 'ready') return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    let lastError: unknown;
+    const onError = (error: unknown) => {
+      lastError = error;
+    };
+    const onReady = () => {
+      cleanup();
+      resolve();
+    };
+    const timer = setTimeout(() => {
+      cleanup();
+      reject(new ServerUnreachable('Redis', url, timeoutMs, connectionReason(lastError)));
+    }, timeoutMs);
+    const cleanup = () => {
+      clearTimeout(timer);
+      redis.off('ready', onReady);
+      redis.off('error', onError);
+    };
+    redis.on('ready', onReady);
+    redis.on('error', onError);
+  });
+}
