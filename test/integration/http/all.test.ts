@@ -61,9 +61,14 @@ describe('user-sync all', () => {
       });
       expect(copied).toEqual(metaOf({ ...manager, name: 'Now Renamed' }));
 
-      const metrics = await (await fetch(`${url}/metrics`)).text();
+      // The copy is written before BullMQ marks the job completed: wait for the counter, don't sample once.
+      const metrics = await waitUntil('the completed job on /metrics', async () => {
+        const text = await (await fetch(`${url}/metrics`)).text();
+        return /^user_sync_jobs_completed_total\{queue="manager-sync",role="all"\} [1-9]/m.test(text)
+          ? text
+          : undefined;
+      });
       expect(metrics).toMatch(/^user_sync_listener_leader\{role="all"\} 1$/m);
-      expect(metrics).toMatch(/^user_sync_jobs_completed_total\{queue="manager-sync",role="all"\} [1-9]/m);
     } finally {
       await client.close();
       expect(await all.stop()).toEqual({ code: 0, signal: null });
