@@ -1,9 +1,7 @@
 import { loadConfig } from '../../config/load-config';
 import { dashboardAccess } from '../../http/dashboard-credentials';
-import { startAllRoles } from '../../roles/start-all-roles';
 import { ExitCodes } from '../cli-context';
 import { defineCommand } from '../command-definition';
-import { runServiceRole } from '../service-runner';
 
 export const allCommand = defineCommand({
   name: 'all',
@@ -17,6 +15,10 @@ export const allCommand = defineCommand({
       context.stderr.write(`user-sync all: ${access.problem}\n`);
       return ExitCodes.failure;
     }
+    const [{ runServiceRole }, { startAllRoles }] = await Promise.all([
+      import('../service-runner'),
+      import('../../roles/start-all-roles'),
+    ]);
     return runServiceRole(context, 'all', async (deps, releasers) => {
       await startAllRoles(deps, releasers);
     });

@@ -1,9 +1,7 @@
 import { loadConfig } from '../../config/load-config';
 import { dashboardAccess } from '../../http/dashboard-credentials';
-import { startProbeServer } from '../../http/start-probe-server';
 import { ExitCodes } from '../cli-context';
 import { defineCommand } from '../command-definition';
-import { runServiceRole } from '../service-runner';
 
 export const dashboardCommand = defineCommand({
   name: 'dashboard',
@@ -17,6 +15,10 @@ export const dashboardCommand = defineCommand({
       context.stderr.write(`user-sync dashboard: ${access.problem}\n`);
       return ExitCodes.failure;
     }
+    const [{ runServiceRole }, { startProbeServer }] = await Promise.all([
+      import('../service-runner'),
+      import('../../http/start-probe-server'),
+    ]);
     return runServiceRole(context, 'dashboard', async (deps, releasers) => {
       await startProbeServer({ role: 'dashboard', deps, releasers, dashboard: true });
     });

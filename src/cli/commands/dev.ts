@@ -1,4 +1,3 @@
-import { runDev } from '../../dev/run-dev';
 import { defineCommand } from '../command-definition';
 import { parsePositiveInt } from '../option-parsers';
 
@@ -16,6 +15,8 @@ export const devCommand = defineCommand<DevCommandOptions>({
       )
       .option('--simulate', 'keep changing sample users, so jobs flow')
       .option('--simulate-every <ms>', 'interval between simulated changes', parsePositiveInt, 3000),
-  run: (options, context) =>
-    runDev({ simulate: options.simulate ?? false, simulateEveryMs: options.simulateEvery }, context),
+  run: async (options, context) => {
+    const { runDev } = await import('../../dev/run-dev');
+    return runDev({ simulate: options.simulate ?? false, simulateEveryMs: options.simulateEvery }, context);
+  },
 });

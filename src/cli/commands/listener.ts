@@ -1,7 +1,4 @@
-import { startProbeServer } from '../../http/start-probe-server';
-import { startListenerRole } from '../../roles/start-listener-role';
 import { defineCommand } from '../command-definition';
-import { runServiceRole } from '../service-runner';
 
 export const listenerCommand = defineCommand({
   name: 'listener',
@@ -9,9 +6,15 @@ export const listenerCommand = defineCommand({
     command.description(
       'watch the users change stream and enqueue sync jobs; saves its resume token after enqueueing; one active listener per deployment, others stand by',
     ),
-  run: (_options, context) =>
-    runServiceRole(context, 'listener', async (deps, releasers) => {
+  run: async (_options, context) => {
+    const [{ runServiceRole }, { startListenerRole }, { startProbeServer }] = await Promise.all([
+      import('../service-runner'),
+      import('../../roles/start-listener-role'),
+      import('../../http/start-probe-server'),
+    ]);
+    return runServiceRole(context, 'listener', async (deps, releasers) => {
       const listener = startListenerRole(deps, releasers);
       await startProbeServer({ role: 'listener', deps, releasers, listener });
-    }),
+    });
+  },
 });

@@ -1,7 +1,5 @@
-import { replayDeadLetters } from '../../operations/replay-dead-letters';
 import { parseSyncQueue } from '../../operations/parse-sync-queue';
 import { plural, summarizeByQueue } from '../../operations/summarize-by-queue';
-import { withQueues } from '../../operations/with-queues';
 import type { SyncQueueName } from '../../queues/queue-names';
 import { ExitCodes } from '../cli-context';
 import { defineCommand } from '../command-definition';
@@ -27,6 +25,10 @@ export const replayCommand = defineCommand<ReplayOptions>({
       context.stderr.write('user-sync replay: choose what to replay: --all, --queue <queue> or --id <id>\n');
       return ExitCodes.usage;
     }
+    const [{ withQueues }, { replayDeadLetters }] = await Promise.all([
+      import('../../operations/with-queues'),
+      import('../../operations/replay-dead-letters'),
+    ]);
     const report = await withQueues(context.env, 'replay', queues => replayDeadLetters(options, { queues }));
     const summary = summarizeByQueue(report.replayed);
     context.stdout.write(

@@ -1,9 +1,7 @@
-import { SingleBar, Presets } from 'cli-progress';
-import { enqueueResync, type ResyncSelection } from '../../resync/enqueue-resync';
+import type { ResyncSelection } from '../../resync/enqueue-resync';
 import { ExitCodes } from '../cli-context';
 import { defineCommand } from '../command-definition';
 import { collectObjectIds } from '../option-parsers';
-import { withServiceDependencies } from '../service-runner';
 
 export interface ResyncOptions {
   /** User ids (24-hex), lower-cased; repeatable. */
@@ -29,6 +27,11 @@ export const resyncCommand = defineCommand<ResyncOptions>({
     const selection: ResyncSelection = options.all
       ? { all: true }
       : { userIds: options.user, accountIds: options.account };
+    const [{ withServiceDependencies }, { enqueueResync }, { SingleBar, Presets }] = await Promise.all([
+      import('../service-runner'),
+      import('../../resync/enqueue-resync'),
+      import('cli-progress'),
+    ]);
     return withServiceDependencies(context, 'resync', async deps => {
       const tty = Boolean((context.stdout as { isTTY?: boolean }).isTTY);
       const bar = tty

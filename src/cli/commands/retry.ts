@@ -1,7 +1,5 @@
 import { parseSyncQueue } from '../../operations/parse-sync-queue';
-import { retryFailed } from '../../operations/retry-failed';
 import { plural, summarizeByQueue } from '../../operations/summarize-by-queue';
-import { withQueues } from '../../operations/with-queues';
 import type { SyncQueueName } from '../../queues/queue-names';
 import { ExitCodes } from '../cli-context';
 import { defineCommand } from '../command-definition';
@@ -18,6 +16,10 @@ export const retryCommand = defineCommand<RetryOptions>({
       .description('retry failed jobs in place (same job, attempts reset); removes their dead-letter copies')
       .option('--queue <queue>', 'only this queue (default: every sync queue)', parseSyncQueue),
   run: async (options, context) => {
+    const [{ withQueues }, { retryFailed }] = await Promise.all([
+      import('../../operations/with-queues'),
+      import('../../operations/retry-failed'),
+    ]);
     const report = await withQueues(context.env, 'retry', queues => retryFailed(options, { queues }));
     const summary = summarizeByQueue(report.retried);
     context.stdout.write(

@@ -1,9 +1,5 @@
-import { auditDrift } from '../../verify/audit-drift';
-import { enqueueRepairs } from '../../verify/enqueue-repairs';
-import { formatDriftReport } from '../../verify/format-drift-report';
 import { ExitCodes } from '../cli-context';
 import { defineCommand } from '../command-definition';
-import { withServiceDependencies } from '../service-runner';
 
 export interface VerifyOptions {
   fix?: boolean;
@@ -17,8 +13,15 @@ export const verifyCommand = defineCommand<VerifyOptions>({
       .description('audit every derived copy against the rules; exit 1 when drift is found')
       .option('--fix', 'enqueue repairs for the drift found')
       .option('--json', 'print the report as JSON'),
-  run: (options, context) =>
-    withServiceDependencies(context, 'verify', async deps => {
+  run: async (options, context) => {
+    const [{ withServiceDependencies }, { auditDrift }, { enqueueRepairs }, { formatDriftReport }] =
+      await Promise.all([
+        import('../service-runner'),
+        import('../../verify/audit-drift'),
+        import('../../verify/enqueue-repairs'),
+        import('../../verify/format-drift-report'),
+      ]);
+    return withServiceDependencies(context, 'verify', async deps => {
       const report = await auditDrift(deps.collections);
       const repairs = options.fix && report.total > 0 ? await enqueueRepairs(report, deps.queues) : undefined;
       context.stdout.write(
@@ -27,5 +30,6 @@ export const verifyCommand = defineCommand<VerifyOptions>({
           : formatDriftReport(report, repairs),
       );
       return report.total === 0 ? ExitCodes.ok : ExitCodes.failure;
-    }),
+    });
+  },
 });

@@ -1,9 +1,6 @@
-import { startProbeServer } from '../../http/start-probe-server';
-import { startWorkerRole } from '../../roles/start-worker-role';
 import { SYNC_QUEUES, type SyncQueueName } from '../../queues/queue-names';
 import { defineCommand } from '../command-definition';
 import { parseSyncQueueList } from '../option-parsers';
-import { runServiceRole } from '../service-runner';
 
 export interface WorkerOptions {
   /** Queues to consume; all sync queues when omitted. */
@@ -20,9 +17,15 @@ export const workerCommand = defineCommand<WorkerOptions>({
         'comma-separated queues to consume (default: every sync queue)',
         parseSyncQueueList,
       ),
-  run: (options, context) =>
-    runServiceRole(context, 'worker', async (deps, releasers) => {
+  run: async (options, context) => {
+    const [{ runServiceRole }, { startWorkerRole }, { startProbeServer }] = await Promise.all([
+      import('../service-runner'),
+      import('../../roles/start-worker-role'),
+      import('../../http/start-probe-server'),
+    ]);
+    return runServiceRole(context, 'worker', async (deps, releasers) => {
       const pool = await startWorkerRole(deps, releasers, options.queues ?? SYNC_QUEUES);
       await startProbeServer({ role: 'worker', deps, releasers, workers: pool.workers });
-    }),
+    });
+  },
 });
