@@ -8,7 +8,7 @@
 import type { Document, ObjectId } from 'mongodb';
 import { QueueNames } from '../src/queues/queue-names';
 import { parseJobData, responsibleRebuildDataSchema, toObjectId } from '../src/sync/job-data';
-import { rebuildResponsible, type RebuildResult } from '../src/sync/rebuild-orders';
+import { memberIds, rebuildResponsible, type RebuildResult } from '../src/sync/rebuild-orders';
 import { replaceMembersInPlace } from '../src/sync/replace-member-in-place';
 import { syncUserBatch } from '../src/sync/sync-user-batch';
 import type { SyncJobContext } from '../src/sync/sync-job-context';
@@ -59,7 +59,7 @@ export default async function responsibleRebuild(
   const deleted = settled.missing.map(toObjectId);
   const deletedKeys = new Set(settled.missing);
   const needsRebuild = (order: Document) => {
-    const held = new Set(memberIds(order));
+    const held = new Set(memberIds(order.metadata?.responsible));
     return (order.assigned_user_ids as unknown[]).some(id => {
       const key = String(id);
       return deletedKeys.has(key) || (presentKeys.has(key) && !held.has(key));
@@ -143,11 +143,6 @@ async function nextPage(
       batchSize: limit + 1,
     })
     .toArray();
-}
-
-function memberIds(order: Document): string[] {
-  const responsible = order.metadata?.responsible;
-  return Array.isArray(responsible) ? responsible.map(member => String((member as Document | null)?.id)) : [];
 }
 
 /** A repair of explicit orders: each order an invalid user blocks goes to dead-letter alone. */

@@ -23,15 +23,19 @@ export interface BatchJob {
   deduplicationId?: string;
 }
 
-export function groupRoutedJobs(routed: readonly RoutedJob[]): BatchJob[] {
-  const byQueue = new Map<SyncQueueName, RoutedJob[]>();
-  for (const job of routed) {
-    const list = byQueue.get(job.queue);
-    if (list === undefined) byQueue.set(job.queue, [job]);
-    else list.push(job);
+function byQueue<T extends { queue: SyncQueueName }>(items: readonly T[]): Map<SyncQueueName, T[]> {
+  const groups = new Map<SyncQueueName, T[]>();
+  for (const item of items) {
+    const group = groups.get(item.queue);
+    if (group === undefined) groups.set(item.queue, [item]);
+    else group.push(item);
   }
+  return groups;
+}
+
+export function groupRoutedJobs(routed: readonly RoutedJob[]): BatchJob[] {
   const batches: BatchJob[] = [];
-  for (const [queue, jobs] of byQueue) {
+  for (const [queue, jobs] of byQueue(routed)) {
     const users = [...new Map(jobs.map(job => [job.data.userId, job])).values()];
     for (let start = 0; start < users.length; start += USERS_PER_JOB) {
       const part = users.slice(start, start + USERS_PER_JOB);
@@ -65,11 +69,9 @@ function batchOf(queue: SyncQueueName, part: RoutedJob[], events: number): Batch
 }
 
 export async function enqueueBatchJobs(queues: QueueProvider, batches: readonly BatchJob[]): Promise<void> {
-  const byQueue = new Map<SyncQueueName, BatchJob[]>();
-  for (const batch of batches) byQueue.set(batch.queue, [...(byQueue.get(batch.queue) ?? []), batch]);
   // Issued together, the adds share one round trip's wait instead of queueing one behind another.
   await Promise.all(
-    [...byQueue].map(([queue, jobs]) =>
+    [...byQueue(batches)].map(([queue, jobs]) =>
       queues.get(queue).addBulk(
         jobs.map(job => ({
           name: queue,

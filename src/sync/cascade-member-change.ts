@@ -5,8 +5,9 @@
  * without the array, or drifted) get their order's whole array instead. A fixed number of commands
  * whatever the batch size or fan-out, plus one bulkWrite only when stragglers exist.
  */
-import type { Document, ObjectId } from 'mongodb';
+import type { ObjectId } from 'mongodb';
 import { copyResponsibleToTasks } from './copy-responsible-to-tasks';
+import { memberIds } from './rebuild-orders';
 import { replaceMembersInPlace } from './replace-member-in-place';
 import type { SyncCollections } from './sync-job-context';
 import type { UserDocument } from './user-document';
@@ -60,8 +61,4 @@ async function ordersWithTasksMissing(
       [...lacking, ...several.map(order => order._id as ObjectId)].map(id => [String(id), id]),
     ).values(),
   ];
-}
-
-function memberIds(array: unknown): string[] {
-  return Array.isArray(array) ? array.map(member => String((member as Document | null)?.id)) : [];
 }

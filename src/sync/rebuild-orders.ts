@@ -93,6 +93,11 @@ export function assignedIds(order: Document): ObjectId[] {
   });
 }
 
+/** The ids held by a UserMeta array (`metadata.responsible`, a task's copy), as hex strings. */
+export function memberIds(array: unknown): string[] {
+  return Array.isArray(array) ? array.map(member => String((member as Document | null)?.id)) : [];
+}
+
 /** What the rules say the array is when rebuilt: deleted users simply drop out. */
 export function responsibleOf(order: Document, users: Map<string, UserDocument>): UserMeta[] {
   return assignedIds(order).flatMap(id => {

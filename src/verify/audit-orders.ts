@@ -3,7 +3,7 @@
  * specialist keeps its copy (SPEC §2), so only existing users are compared.
  */
 import type { Document, ObjectId } from 'mongodb';
-import { BSON } from 'mongodb';
+import { bsonBytes } from '../sync/bson-equal';
 import { USER_FIELDS } from '../sync/read-users';
 import { assignedIds } from '../sync/rebuild-orders';
 import type { SyncCollections } from '../sync/sync-job-context';
@@ -59,7 +59,7 @@ export async function auditOrders(collections: SyncCollections, report: DriftRep
 class MetaBytes {
   private readonly bytes = new Map<string, Buffer>();
   constructor(users: readonly UserDocument[]) {
-    for (const user of users) this.bytes.set(user._id.toHexString(), encode(toUserMeta(user)));
+    for (const user of users) this.bytes.set(user._id.toHexString(), bsonBytes(toUserMeta(user)));
   }
 
   has(hex: string): boolean {
@@ -69,12 +69,8 @@ class MetaBytes {
   /** Whether `copy` is exactly the UserMeta of user `hex`; undefined for a user not at hand. */
   matches(hex: string, copy: unknown): boolean | undefined {
     const expected = this.bytes.get(hex);
-    return expected === undefined ? undefined : encode(copy).equals(expected);
+    return expected === undefined ? undefined : bsonBytes(copy).equals(expected);
   }
-}
-
-function encode(value: unknown): Buffer {
-  return Buffer.from(BSON.serialize({ v: value }));
 }
 
 function auditOrder(order: Document, metas: MetaBytes, existing: Set<string>, report: DriftReport): void {

@@ -4,7 +4,7 @@
  * the orders are read once for both audits, and tasks are never looked up one by one.
  */
 import type { Document } from 'mongodb';
-import { BSON } from 'mongodb';
+import { bsonBytes } from '../sync/bson-equal';
 import type { SyncCollections } from '../sync/sync-job-context';
 import { DriftKinds, type DriftReport } from './drift-report';
 import { inBatches } from './in-batches';
@@ -19,7 +19,7 @@ export async function auditTasksOf(
   const expected = new Map<string, Buffer>();
   for (const order of orders) {
     const responsible = order.metadata?.responsible;
-    if (Array.isArray(responsible)) expected.set(String(order._id), encode(responsible));
+    if (Array.isArray(responsible)) expected.set(String(order._id), bsonBytes(responsible));
   }
   if (expected.size === 0) return;
   const tasks = collections.tasks.find(
@@ -30,14 +30,10 @@ export async function auditTasksOf(
     report.scanned.tasks += batch.length;
     for (const task of batch) {
       const array = expected.get(String(task.order_id));
-      if (array !== undefined && !encode(task.order_metadata?.responsible).equals(array)) {
+      if (array !== undefined && !bsonBytes(task.order_metadata?.responsible).equals(array)) {
         report.record(DriftKinds.taskResponsible, String(task._id));
         report.repairs.cascadeOrders.add(String(task.order_id));
       }
     }
   }
-}
-
-function encode(value: unknown): Buffer {
-  return Buffer.from(BSON.serialize({ v: value }));
 }
