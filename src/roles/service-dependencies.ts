@@ -35,7 +35,14 @@ export async function openServiceDependencies(
   /** One-shot commands give up on an unreachable Redis after `config.connectTimeoutMs`; roles wait. */
   { failFast = false }: { failFast?: boolean } = {},
 ): Promise<ServiceDependencies> {
-  const mongo = await connectMongo(config, logger, { appName: `user-sync-${role}` });
+  const mongo = await connectMongo(config, logger, {
+    appName: `user-sync-${role}`,
+    // Stopping sends killCursors (the listener's change stream, while its getMore holds a connection) and
+    // endSessions; spare connections kept open let both go out at once. Opening one at that moment can
+    // take the whole grace period: in a container, DNS lookups stall for ~10 s while the engine rewires
+    // the network for a neighbour that compose stopped just before.
+    ...(failFast ? {} : { minPoolSize: 2 }),
+  });
   releasers.add('mongodb', () => mongo.close());
   const models = createModels(mongo.connection, config.collections);
   await ensureIndexes(models);
