@@ -7,6 +7,9 @@ APP_IMAGE=${USER_SYNC_IMAGE:-localhost/user-sync:smoke}
 EMULATOR_IMAGE=localhost/user-sync-mongo-emulator:smoke
 REDIS_STANDIN_IMAGE=localhost/user-sync-redis-standin:smoke
 
+# smoke.sh sets USER_SYNC_REUSE_IMAGES=1 for its second script: the first built every image moments ago.
+reusable() { [ "${USER_SYNC_REUSE_IMAGES:-0}" = 1 ] && $ENGINE image inspect "$1" >/dev/null 2>&1; }
+
 build_flags() {
   BUILD_FLAGS=()
   if [ "$ENGINE" != podman ]; then return 0; fi
@@ -24,6 +27,7 @@ build_flags() {
 }
 
 build_app_image() {
+  if reusable "$APP_IMAGE"; then return 0; fi
   build_flags
   $ENGINE build "${BUILD_FLAGS[@]}" -t "$APP_IMAGE" -f "$REPO_ROOT/Dockerfile" "$REPO_ROOT" >"$LOG_DIR/build-app.log" 2>&1 ||
     {
@@ -36,6 +40,7 @@ build_app_image() {
 }
 
 build_emulator_image() {
+  if reusable "$EMULATOR_IMAGE"; then return 0; fi
   build_flags
   $ENGINE build "${BUILD_FLAGS[@]}" -t "$EMULATOR_IMAGE" -f "$REPO_ROOT/test/container/emulator.Containerfile" "$REPO_ROOT" \
     >"$LOG_DIR/build-emulator.log" 2>&1 ||
@@ -51,6 +56,7 @@ ensure_redis_image() {
   if $ENGINE image inspect "$REDIS_IMAGE" >/dev/null 2>&1; then return 0; fi
   if [ "${USER_SYNC_PULL:-1}" = 1 ] && timeout 60 "$ENGINE" pull -q "$REDIS_IMAGE" >/dev/null 2>&1; then return 0; fi
   REDIS_IMAGE=$REDIS_STANDIN_IMAGE
+  if reusable "$REDIS_IMAGE"; then return 0; fi
   build_flags
   $ENGINE build "${BUILD_FLAGS[@]}" -t "$REDIS_IMAGE" -f "$REPO_ROOT/test/container/redis.Containerfile" "$REPO_ROOT/test/container" \
     >"$LOG_DIR/build-redis.log" 2>&1 ||

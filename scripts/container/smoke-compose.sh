@@ -22,7 +22,13 @@ STOP_BOUND_MS=10000
 
 select_engine
 if [ "$ENGINE" = docker ]; then
-  COMPOSE=(docker compose)
+  if docker compose version >/dev/null 2>&1; then
+    COMPOSE=(docker compose)
+  elif command -v docker-compose >/dev/null 2>&1; then
+    COMPOSE=(docker-compose)
+  else
+    die "the compose smoke test needs Docker Compose (docker compose or docker-compose)"
+  fi
 else
   command -v podman-compose >/dev/null 2>&1 || die "podman-compose is needed for the compose smoke test"
   COMPOSE=(podman-compose)

@@ -21,6 +21,7 @@ LOG_DIR=$(mktemp -d "${TMPDIR:-/tmp}/user-sync-smoke-logs.XXXXXX")
 cleanup() {
   local status=$?
   if [ "$status" -ne 0 ] && [ -n "${ENGINE:-}" ]; then
+    tail -20 "$LOG_DIR/engine.log" >&2 2>/dev/null || true
     local name
     for name in app mongo redis; do
       $ENGINE logs --tail 30 "$RUN_ID-$name" >&2 2>/dev/null || true
@@ -45,8 +46,9 @@ step "redis image" ensure_redis_image
 start_backends() {
   $ENGINE network create "$NETWORK" >/dev/null
   $ENGINE run -d --name "$RUN_ID-redis" --network "$NETWORK" --network-alias redis "$REDIS_IMAGE" \
-    redis-server --save '' --appendonly no >/dev/null
-  $ENGINE run -d --name "$RUN_ID-mongo" --network "$NETWORK" --network-alias mongo "$EMULATOR_IMAGE" >/dev/null
+    redis-server --save '' --appendonly no >/dev/null 2>>"$LOG_DIR/engine.log"
+  $ENGINE run -d --name "$RUN_ID-mongo" --network "$NETWORK" --network-alias mongo "$EMULATOR_IMAGE" \
+    >/dev/null 2>>"$LOG_DIR/engine.log"
 }
 step "start redis and the emulator" start_backends
 
@@ -56,7 +58,7 @@ start_app() {
   $ENGINE run -d --name "$RUN_ID-app" --network "$NETWORK" -p 127.0.0.1::3000 \
     -e MONGO_URL='mongodb://mongo:27017/app?replicaSet=rs0' -e REDIS_URL=redis://redis:6379 \
     -e DASHBOARD_USER=smoke -e DASHBOARD_PASSWORD=smoke-password \
-    -e SHUTDOWN_TIMEOUT_MS="$SHUTDOWN_TIMEOUT_MS" "$APP_IMAGE" all >/dev/null
+    -e SHUTDOWN_TIMEOUT_MS="$SHUTDOWN_TIMEOUT_MS" "$APP_IMAGE" all >/dev/null 2>>"$LOG_DIR/engine.log"
   APP_PORT=$($ENGINE port "$RUN_ID-app" 3000/tcp | head -1 | sed 's/.*://')
   wait_for "/readyz 200" 60 readyz
 }
@@ -89,7 +91,7 @@ check_sigterm() {
   local started exit_code elapsed_ms
   started=$(date +%s%N)
   $ENGINE kill --signal TERM "$RUN_ID-app" >/dev/null
-  exit_code=$(timeout $((SHUTDOWN_TIMEOUT_MS / 1000 + 10)) "$ENGINE" wait "$RUN_ID-app")
+  exit_code=$(timeout $((SHUTDOWN_TIMEOUT_MS / 1000 + 10)) "$ENGINE" wait "$RUN_ID-app" 2>>"$LOG_DIR/engine.log")
   elapsed_ms=$((($(date +%s%N) - started) / 1000000))
   log "SIGTERM -> exit $exit_code in $elapsed_ms ms (SHUTDOWN_TIMEOUT_MS=$SHUTDOWN_TIMEOUT_MS)"
   [ "$exit_code" = 0 ] || die "exit code $exit_code after SIGTERM"

@@ -10,4 +10,4 @@ source "$(dirname "$0")/lib.sh"
 trap 'cleanup_podman_state; total_time' EXIT
 select_engine
 "$(dirname "$0")/smoke-image.sh"
-"$(dirname "$0")/smoke-compose.sh"
+USER_SYNC_REUSE_IMAGES=1 "$(dirname "$0")/smoke-compose.sh"
