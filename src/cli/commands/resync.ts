@@ -60,10 +60,13 @@ export const resyncCommand = defineCommand<ResyncOptions>({
         bar.update(done);
       });
       bar?.stop();
-      const covered = [`${result.users} users`];
-      if (result.orders > 0) covered.push(`${result.orders} orders`);
-      if (result.accounts > 0) covered.push(`${result.accounts} accounts`);
-      context.stdout.write(`resync enqueued ${result.jobs} jobs for ${covered.join(', ')}\n`);
+      const counted = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
+      const covered = [
+        ...(result.users > 0 || result.orders + result.accounts === 0 ? [counted(result.users, 'user')] : []),
+        ...(result.orders > 0 ? [counted(result.orders, 'order')] : []),
+        ...(result.accounts > 0 ? [counted(result.accounts, 'account')] : []),
+      ];
+      context.stdout.write(`resync enqueued ${counted(result.jobs, 'job')} for ${covered.join(', ')}\n`);
       return ExitCodes.ok;
     });
   },
