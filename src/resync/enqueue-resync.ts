@@ -7,6 +7,9 @@
  * team copies, and their responsible list rebuilt from `assigned_user_ids`, which cascades to their tasks):
  * only those repair a copy whose user was unassigned, or a task moved to another order. Accounts get
  * owner-sync for their owner (the account's `owner` and its business contacts).
+ *
+ * `--all` with `syncReferences` sends users to owner-sync only: every order's own jobs write every copy the
+ * user team jobs would, and more, so running both would do the order side's work twice.
  */
 import { ObjectId, type Collection, type Document } from 'mongodb';
 import { QueueNames, type SyncQueueName } from '../queues/queue-names';
@@ -65,7 +68,7 @@ export async function enqueueResync(
   const cause = { operationType: 'resync', source: deps.source };
   const { collections } = deps;
   const totals = await Promise.all([
-    plan.users === undefined ? 0 : collections.users.countDocuments(plan.users),
+    plan.users === undefined ? 0 : collections.users.countDocuments(plan.users.filter),
     plan.orders === undefined ? 0 : collections.orders.countDocuments(plan.orders),
     plan.accounts === undefined ? 0 : collections.accounts.countDocuments(plan.accounts),
   ]);
@@ -90,7 +93,7 @@ export async function enqueueResync(
       onProgress({ total, done });
     });
   };
-  result.users = await pass(collections.users, plan.users, 'userIds', RESYNC_QUEUES);
+  result.users = await pass(collections.users, plan.users?.filter, 'userIds', plan.users?.queues ?? []);
   result.orders = await pass(collections.orders, plan.orders, 'orderIds', ORDER_QUEUES);
   result.accounts = await pass(collections.accounts, plan.accounts, 'accountIds', [QueueNames.ownerSync]);
   onProgress({ total, done });
@@ -119,22 +122,28 @@ async function streamIds(
   return count + batch.length;
 }
 
+interface ResyncPlan {
+  users?: { filter: Document; queues: readonly SyncQueueName[] };
+  orders?: Document;
+  accounts?: Document;
+}
+
 /** Which documents of each collection the selection covers; undefined: none. */
-function planOf(
-  selection: ResyncSelection,
-  references: boolean,
-): { users?: Document; orders?: Document; accounts?: Document } {
+function planOf(selection: ResyncSelection, references: boolean): ResyncPlan {
   if ('all' in selection) {
     // Accounts need no pass of their own: owner-sync of every owner writes every account that has one.
-    return references ? { users: {}, orders: {} } : { users: {} };
+    return references
+      ? { users: { filter: {}, queues: [QueueNames.ownerSync] }, orders: {} }
+      : { users: { filter: {}, queues: RESYNC_QUEUES } };
   }
   const { userIds = [], accountIds = [], orderIds = [] } = selection;
   if (userIds.length + accountIds.length + orderIds.length === 0)
     throw new Error('resync needs --all, --user, --account or --order');
-  const users = anyOf([
+  const userFilter = anyOf([
     ...(userIds.length > 0 ? [{ _id: { $in: userIds.map(toId) } }] : []),
     ...(accountIds.length > 0 ? [{ account: { $in: accountIds.map(toId) } }] : []),
   ]);
+  const users = userFilter === undefined ? undefined : { filter: userFilter, queues: RESYNC_QUEUES };
   if (!references) return { users };
   return {
     users,
