@@ -53,7 +53,8 @@ describe('the dashboard in a browser', () => {
       DASHBOARD_PASSWORD: CREDENTIALS.password,
       LOG_LEVEL: 'info',
     });
-    [, url] = await dashboard.waitFor(/"url":"(http:\/\/[^"]+)"/);
+    // The line that says the board is served: the server listens earlier, while the role waits for its servers.
+    [, url] = await dashboard.waitFor(/"url":"(http:\/\/[^"]+)","dashboard"/);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
     trackResource(browser, 'browser', 'chromium', () => browser.isConnected());
   });

@@ -42,7 +42,8 @@ describe('user-sync dashboard', () => {
 
   async function start(extra: Record<string, string>): Promise<{ process: CliProcess; url: string }> {
     const dashboard = spawnCli(['dashboard'], envFor(extra));
-    const [, url] = await dashboard.waitFor(/"url":"(http:\/\/[^"]+)"/);
+    // The line that says the board is served: the server listens earlier, while the role waits for its servers.
+    const [, url] = await dashboard.waitFor(/"url":"(http:\/\/[^"]+)","dashboard"/);
     return { process: dashboard, url };
   }
 
