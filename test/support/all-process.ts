@@ -16,6 +16,8 @@ export interface AllProcess {
   readyz(): Promise<{ status: number; body: { failed?: string[]; checks: Record<string, string> } }>;
   /** A sample of /metrics (the process's `role="all"` label implied); undefined when absent. */
   metric(name: string, labels?: Record<string, string>): Promise<number | undefined>;
+  /** The sum of every sample of `name` (all queues, say); 0 when absent. */
+  metricSum(name: string): Promise<number>;
   /** How many log lines match. */
   logLines(pattern: RegExp): number;
   waitUntilReady(timeoutMs?: number): Promise<void>;
@@ -42,6 +44,10 @@ export async function startAll(env: Record<string, string>): Promise<AllProcess>
     },
     metric: async (name, labels = {}) =>
       sampleValue(parsePrometheusText(await (await fetch(`${url}/metrics`)).text()), name, labels),
+    metricSum: async name =>
+      parsePrometheusText(await (await fetch(`${url}/metrics`)).text())
+        .filter(sample => sample.name === name)
+        .reduce((sum, sample) => sum + sample.value, 0),
     logLines: pattern =>
       `${child.stdout()}${child.stderr()}`.split('\n').filter(line => pattern.test(line)).length,
     waitUntilReady: async (timeoutMs = 60_000) => {

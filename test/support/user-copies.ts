@@ -1,7 +1,8 @@
 /**
  * Users whose data is copied everywhere SPEC §2 copies it (their account's owner, an order's manager,
  * specialist and responsible, that order's task), and a check that every copy shows their current values.
- * The fault tests change them and wait for the copies, as an operator would check the outcome.
+ * The fault tests change them and wait for the copies, as an operator would check the outcome. Copies are
+ * made by changes to the users: rename them once before checking a first time.
  */
 import type { Db, Document } from 'mongodb';
 import { aTask, aUser, anOrder } from './sync-fixtures';
