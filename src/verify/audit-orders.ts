@@ -22,9 +22,15 @@ const ORDER_FIELDS = {
   'metadata.responsible': 1,
 };
 
-export async function auditOrders(collections: SyncCollections, report: DriftReport): Promise<void> {
+export async function auditOrders(
+  collections: SyncCollections,
+  report: DriftReport,
+  /** Only these orders (a re-check); every order that holds copies when omitted. */
+  filter: Document = {},
+): Promise<void> {
   const orders = collections.orders.find(
     {
+      ...filter,
       $or: [
         { manager: { $type: 'objectId' } },
         { specialist: { $type: 'objectId' } },
@@ -79,12 +85,18 @@ function auditOrder(order: Document, metas: MetaBytes, existing: Set<string>, re
     if (!isObjectId(order[role])) continue;
     const hex = order[role].toHexString();
     if (metas.matches(hex, order.metadata?.dashclicks_team?.[role]) === false) {
-      report.record(role === 'manager' ? DriftKinds.orderManager : DriftKinds.orderSpecialist, orderId);
+      report.record(role === 'manager' ? DriftKinds.orderManager : DriftKinds.orderSpecialist, orderId, {
+        users: [hex],
+        orders: [orderId],
+      });
       (role === 'manager' ? report.repairs.managerSync : report.repairs.specialistSync).add(hex);
     }
   }
   if (!responsibleConverged(order, metas, existing)) {
-    report.record(DriftKinds.orderResponsible, orderId);
+    report.record(DriftKinds.orderResponsible, orderId, {
+      users: assignedIds(order).map(id => id.toHexString()),
+      orders: [orderId],
+    });
     report.repairs.responsibleOrders.add(orderId);
   }
 }
