@@ -6,6 +6,7 @@ import { startAll, type AllProcess } from '../../support/all-process';
 import { acquireTestMongo, type TestMongo } from '../../support/mongo';
 import { acquireTestRedis, type TestRedis } from '../../support/redis';
 import { assertNothingLeaked, trackMongoClient } from '../../support/leak-guard';
+import { reportFigure } from '../../support/fault-figures';
 import { seedCopiedUsers } from '../../support/user-copies';
 import { waitUntil } from '../../support/wait-until';
 
@@ -75,7 +76,9 @@ describe('user-sync all started while a server is down', () => {
     expect(all.logLines(/waiting for MongoDB/)).toBe(1);
 
     emulator = await startMongoEmulator({ port });
+    const up = Date.now();
     await all.waitUntilReady();
+    reportFigure('all started with MongoDB down', { readyAfterMongoUpMs: Date.now() - up });
     client = trackMongoClient(await new MongoClient(emulator.uri).connect(), 'boot test client');
     const copied = await seedCopiedUsers(client.db(database), 3);
     await copied.rename('Back');
@@ -103,7 +106,9 @@ describe('user-sync all started while a server is down', () => {
     expect(all.logLines(/waiting for Redis/)).toBe(1);
 
     await redis.start();
+    const up = Date.now();
     await all.waitUntilReady();
+    reportFigure('all started with Redis down', { readyAfterRedisUpMs: Date.now() - up });
     client = await mongo.connect();
     const copied = await seedCopiedUsers(client.db(database), 3);
     await copied.rename('Back');
