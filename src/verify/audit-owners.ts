@@ -33,7 +33,10 @@ export async function auditOwners(
     for (const user of valid) {
       const account = accounts.get(String(user.account));
       if (account !== undefined && !bsonEqual(account.owner, toOwner(user))) {
-        report.record(DriftKinds.accountOwner, String(account._id), { users: [user._id.toHexString()] });
+        report.record(DriftKinds.accountOwner, String(account._id), {
+          users: [user._id.toHexString()],
+          accounts: [String(account._id)],
+        });
         report.repairs.ownerSync.add(user._id.toHexString());
       }
     }
@@ -47,6 +50,7 @@ export async function auditOwners(
       if (owner !== undefined && contact.email !== owner.email) {
         report.record(DriftKinds.businessContactEmail, String(contact._id), {
           users: [owner._id.toHexString()],
+          accounts: [String(contact.account)],
         });
         report.repairs.ownerSync.add(owner._id.toHexString());
       }

@@ -65,7 +65,8 @@ export async function classifyInFlight(
 }
 
 function idsOf(finding: Finding): string[] {
-  return [finding.id, ...(finding.subjects.users ?? []), ...(finding.subjects.orders ?? [])];
+  const { users = [], orders = [], accounts = [] } = finding.subjects;
+  return [finding.id, ...users, ...orders, ...accounts];
 }
 
 function subjectsOf(findings: readonly Finding[]): Set<string> {

@@ -23,10 +23,12 @@ export interface DriftEntry {
   samples: string[];
 }
 
-/** The users and orders whose sync work would set a drifted copy right. */
+/** The users, orders and accounts whose sync work would set a drifted copy right. */
 export interface DriftSubjects {
   users?: readonly string[];
   orders?: readonly string[];
+  /** owner-sync also runs per account (`accountIds`: an account or business contact created). */
+  accounts?: readonly string[];
 }
 
 export interface Finding {
