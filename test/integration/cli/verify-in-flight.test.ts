@@ -2,6 +2,22 @@ import { startSyncHarness, type SyncHarness } from '../../support/sync-harness';
 import { aTask, aUser, anOrder, insertAll, metaOf, usersOfJob } from '../../support/sync-fixtures';
 import { spawnCli, type CliProcess } from '../../support/cli-process';
 import { waitUntil } from '../../support/wait-until';
+import type { SyncCollections } from '../../../src/sync/sync-job-context';
+
+/** A user and an order and task whose copies of it are right. */
+async function synced(collections: SyncCollections) {
+  const user = aUser();
+  const order = anOrder({
+    manager: user._id,
+    assigned_user_ids: [user._id],
+    metadata: { dashclicks_team: { manager: metaOf(user) }, responsible: [metaOf(user)] },
+  });
+  const task = aTask(order, { order_metadata: { responsible: [metaOf(user)] } });
+  await insertAll(collections, { users: [user], orders: [order], tasks: [task] });
+  return { user, order, task };
+}
+
+type Fixture = Awaited<ReturnType<typeof synced>>;
 
 /**
  * `verify` on a live system (SPEC §3): a copy whose user has a sync job waiting is in flight, reported
@@ -12,6 +28,8 @@ describe('user-sync verify on a live system', () => {
   let h: SyncHarness;
   let env: Record<string, string>;
   let listener: CliProcess;
+  let changing: Fixture;
+  let untouched: Fixture;
   beforeAll(async () => {
     h = await startSyncHarness();
     env = {
@@ -20,6 +38,9 @@ describe('user-sync verify on a live system', () => {
       QUEUE_PREFIX: h.config.queuePrefix,
       LOG_LEVEL: 'info',
     };
+    // Written before the listener starts (from now, with no checkpoint): no job exists for these.
+    changing = await synced(h.collections);
+    untouched = await synced(h.collections);
     listener = spawnCli(['listener'], { ...env, PORT: '0' });
     await listener.waitFor(/change stream open/);
   });
@@ -38,22 +59,7 @@ describe('user-sync verify on a live system', () => {
     };
   };
 
-  /** A user and an order and task whose copies of it are right. */
-  const synced = async () => {
-    const user = aUser();
-    const order = anOrder({
-      manager: user._id,
-      assigned_user_ids: [user._id],
-      metadata: { dashclicks_team: { manager: metaOf(user) }, responsible: [metaOf(user)] },
-    });
-    const task = aTask(order, { order_metadata: { responsible: [metaOf(user)] } });
-    await insertAll(h.collections, { users: [user], orders: [order], tasks: [task] });
-    return { user, order, task };
-  };
-
   it('drift whose user has a job waiting is in flight (exit 0); a copy corrupted with no job is drift (exit 1)', async () => {
-    const changing = await synced();
-    const untouched = await synced();
     expect((await verify()).code).toBe(0);
 
     await h.collections.users.updateOne({ _id: changing.user._id }, { $set: { name: 'Renamed Meanwhile' } });
