@@ -32,7 +32,9 @@ describe('user-sync dev', () => {
       const user = /user\s+(\S+)/.exec(banner)?.[1];
       const password = /password\s+(\S+)/.exec(banner)?.[1];
       const mongoUrl = /MongoDB\s+(mongodb:\/\/\S+)\s+\(embedded emulator\)/.exec(banner)?.[1];
-      const redisUrl = /Redis\s+(redis:\/\/\S+)\s+\(redis-server started for this run\)/.exec(banner)?.[1];
+      const redisUrl = /Redis\s+(redis:\/\/\S+)\s+\(redis-server started for this run, pid \d+\)/.exec(
+        banner,
+      )?.[1];
       expect({ url, user, password, mongoUrl, redisUrl }).toEqual({
         url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
         user: 'admin',
