@@ -17,7 +17,7 @@ import { openServiceDependencies } from '../roles/service-dependencies';
 import { startAllRoles } from '../roles/start-all-roles';
 import type { CliContext } from '../cli/cli-context';
 import { devBanner } from './dev-banner';
-import { loadSampleData, sampleStaffIds } from './sample-data';
+import { loadSampleData, sampleSimulatedUserIds } from './sample-data';
 import { simulateChanges } from './simulate-changes';
 import { startRedisServer } from './start-redis-server';
 
@@ -73,7 +73,7 @@ export async function runDev(options: DevOptions, context: CliContext): Promise<
     if (options.simulate) {
       const simulation = simulateChanges({
         users: deps.collections.users,
-        userIds: sampleStaffIds(),
+        userIds: sampleSimulatedUserIds(),
         intervalMs: options.simulateEveryMs,
         logger,
       });
