@@ -4,6 +4,7 @@
  */
 import type { Document, ObjectId } from 'mongodb';
 import { bsonBytes } from '../sync/bson-equal';
+import { isObjectId } from '../sync/job-data';
 import { USER_FIELDS } from '../sync/read-users';
 import { assignedIds } from '../sync/rebuild-orders';
 import type { SyncCollections } from '../sync/sync-job-context';
@@ -109,8 +110,4 @@ function responsibleConverged(order: Document, metas: MetaBytes, existing: Set<s
 
 function teamIds(order: Document): ObjectId[] {
   return [order.manager, order.specialist].filter(isObjectId);
-}
-
-function isObjectId(value: unknown): value is ObjectId {
-  return (value as { _bsontype?: string } | null)?._bsontype === 'ObjectId';
 }

@@ -22,7 +22,8 @@ describe('/metrics', () => {
     redis = h.redis.connect();
     const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
     listener = new ChangeListener({
-      users: h.collections.users,
+      database: h.db,
+      scope: { collections: h.config.collections, syncReferences: h.config.syncReferences },
       queues: h.queues,
       redis,
       queuePrefix: h.config.queuePrefix,

@@ -44,7 +44,8 @@ describe('listener after its resume point rolled out of the history', () => {
     const started: ChangeListener[] = [];
     const start = () => {
       const listener = new ChangeListener({
-        users: collections.users,
+        database: mongo.db,
+        scope: { collections: config.collections, syncReferences: config.syncReferences },
         queues,
         redis,
         queuePrefix: config.queuePrefix,

@@ -45,7 +45,8 @@ describe('change-stream listener', () => {
     overrides: Partial<ConstructorParameters<typeof ChangeListener>[0]> = {},
   ): ChangeListener {
     listener = new ChangeListener({
-      users: h.collections.users,
+      database: h.db,
+      scope: { collections: h.config.collections, syncReferences: h.config.syncReferences },
       queues: h.queues,
       redis,
       queuePrefix: h.config.queuePrefix,
@@ -223,9 +224,7 @@ describe('change-stream listener', () => {
     await listener.stop();
 
     await h.collections.users.updateOne({ _id: user._id }, { $set: { email: 'while-down@example.com' } });
-    const pool = await h.startWorkers({
-      queueNames: ['manager-sync', 'specialist-sync', 'responsible-rebuild'],
-    });
+    const pool = await h.startWorkers();
     startListener();
     await eventually(
       async () =>
@@ -268,7 +267,8 @@ describe('change-stream listener', () => {
     const first = startListener();
     await eventually(async () => first.stats.leader);
     const second = new ChangeListener({
-      users: h.collections.users,
+      database: h.db,
+      scope: { collections: h.config.collections, syncReferences: h.config.syncReferences },
       queues: h.queues,
       redis,
       queuePrefix: h.config.queuePrefix,

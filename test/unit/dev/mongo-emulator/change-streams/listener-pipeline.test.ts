@@ -9,7 +9,14 @@ import { drain, insert, makeFixture, remove, update } from './hub-fixture';
 describe("the listener's watch pipeline", () => {
   it('passes inserts, deletes and updates of watched paths, with bson types intact', async () => {
     const f = makeFixture();
-    const cursor = f.open({}, { fullDocument: 'updateLookup' }, watchPipeline());
+    const cursor = f.open(
+      {},
+      { fullDocument: 'updateLookup' },
+      watchPipeline({
+        collections: { users: 'users', accounts: 'a', contacts: 'c', orders: 'o', tasks: 't' },
+        syncReferences: true,
+      }),
+    );
     const id = new ObjectId();
     const user = { _id: id, account: new ObjectId(), is_owner: true, name: { first: 'Ann' }, phone: '1' };
     f.current.set(`app.users.${String(id)}`, user);
@@ -34,7 +41,7 @@ describe("the listener's watch pipeline", () => {
       expect(event.documentKey._id).toBeInstanceOf(ObjectId);
       expect(event.documentKey._id.equals(id)).toBe(true);
     }
-    expect(events[1]!.fullDocument).toEqual({ is_owner: true });
+    expect(events[1]!.fullDocument).toEqual({ is_owner: true, account: user.account });
     expect(events[4]).not.toHaveProperty('fullDocument');
     f.close();
   });
