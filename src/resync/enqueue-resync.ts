@@ -23,11 +23,14 @@ export const RESYNC_QUEUES = [
 ] as const;
 
 /** An order's copies: its team, and its responsible list (the rebuild cascades to its tasks). */
-const ORDER_QUEUES = [QueueNames.managerSync, QueueNames.specialistSync, QueueNames.responsibleRebuild] as const;
+const ORDER_QUEUES = [
+  QueueNames.managerSync,
+  QueueNames.specialistSync,
+  QueueNames.responsibleRebuild,
+] as const;
 
 export type ResyncSelection =
-  | { all: true }
-  | { userIds?: string[]; accountIds?: string[]; orderIds?: string[] };
+  { all: true } | { userIds?: string[]; accountIds?: string[]; orderIds?: string[] };
 
 export interface ResyncProgress {
   total: number;
@@ -101,7 +104,9 @@ async function streamIds(
 ): Promise<number> {
   let count = 0;
   let batch: string[] = [];
-  const cursor = collection.find(filter, { projection: { _id: 1 }, batchSize: IDS_PER_READ }).sort({ _id: 1 });
+  const cursor = collection
+    .find(filter, { projection: { _id: 1 }, batchSize: IDS_PER_READ })
+    .sort({ _id: 1 });
   for await (const document of cursor) {
     batch.push(String(document._id));
     if (batch.length >= IDS_PER_READ) {

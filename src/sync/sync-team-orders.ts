@@ -41,7 +41,14 @@ export async function syncTeamOrders(
     const found = await ctx.collections.orders
       .find({ _id: { $in: keys.map(toObjectId) } }, { projection: { [role]: 1 }, batchSize: keys.length + 1 })
       .toArray();
-    const named = [...new Set(found.map(order => order[role]).filter(isObjectId).map(id => id.toHexString()))];
+    const named = [
+      ...new Set(
+        found
+          .map(order => order[role])
+          .filter(isObjectId)
+          .map(id => id.toHexString()),
+      ),
+    ];
     const users = sortUsers(named, await readRawUsers(ctx.collections, named));
     const metas = new Map(users.valid.map(user => [user._id.toHexString(), toUserMeta(user)]));
     const sources: Sources<TeamSource> = new Map();

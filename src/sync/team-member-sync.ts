@@ -14,8 +14,7 @@ import { toUserMeta } from './user-meta';
 export type TeamRole = 'manager' | 'specialist';
 
 export type TeamMemberSyncResult =
-  | UserBatchResult<{ ordersMatched: number; ordersUpdated: number }>
-  | TeamOrdersResult;
+  UserBatchResult<{ ordersMatched: number; ordersUpdated: number }> | TeamOrdersResult;
 
 export async function syncTeamMember(
   role: TeamRole,

@@ -156,7 +156,11 @@ describe('loadConfig', () => {
     ['DASHBOARD_READ_ONLY', { DASHBOARD_READ_ONLY: 'maybe' }, 'DASHBOARD_READ_ONLY must be true or false'],
     ['LOG_LEVEL', { LOG_LEVEL: 'verbose' }, 'LOG_LEVEL must be one of fatal, error, warn, info, debug'],
     ['LOG_PRETTY', { LOG_PRETTY: 'pretty' }, 'LOG_PRETTY must be true or false (got "pretty")'],
-    ['SYNC_REFERENCES', { SYNC_REFERENCES: 'sometimes' }, 'SYNC_REFERENCES must be true or false (got "sometimes")'],
+    [
+      'SYNC_REFERENCES',
+      { SYNC_REFERENCES: 'sometimes' },
+      'SYNC_REFERENCES must be true or false (got "sometimes")',
+    ],
     ['SHUTDOWN_TIMEOUT_MS', { SHUTDOWN_TIMEOUT_MS: '10s' }, 'SHUTDOWN_TIMEOUT_MS must be a positive integer'],
     [
       'CONNECT_TIMEOUT_MS',
