@@ -4,8 +4,9 @@
  * passing, exits at once. Orchestrators send SIGTERM then SIGKILL; an operator presses Ctrl-C twice.
  *
  * One Ctrl-C often arrives more than once: the terminal signals the whole process group, and a parent in
- * that group (`npm run`, the `tsx` wrapper) forwards its own copy to its child. A signal within
- * `duplicateWindowMs` of the first is that copy, not a person pressing again, so it forces nothing.
+ * that group (the `tsx` wrapper, `npx`) forwards its own copy to its child. A SIGINT within
+ * `duplicateWindowMs` of a first SIGINT is that copy, not a person pressing again, so it forces nothing.
+ * SIGTERM is sent to one process by one sender (an orchestrator, `kill`): a second one always forces.
  */
 import type { Logger } from '../logging/create-logger';
 import type { Releasers } from './releasers';
@@ -31,7 +32,7 @@ export interface ShutdownDeps {
   signals?: SignalSource;
   /** @defaultValue process.exit */
   exit?: (code: number) => void;
-  /** A signal this soon after the first is the same Ctrl-C forwarded by a parent. @defaultValue 1000 */
+  /** A SIGINT this soon after a first SIGINT is the same Ctrl-C forwarded by a parent. @defaultValue 1000 */
   duplicateWindowMs?: number;
   /** @defaultValue Date.now */
   now?: () => number;
@@ -51,7 +52,7 @@ export function handleShutdownSignals(deps: ShutdownDeps): ShutdownHandle {
   const duplicateWindowMs = deps.duplicateWindowMs ?? DUPLICATE_SIGNAL_WINDOW_MS;
   const now = deps.now ?? Date.now;
   let shuttingDown: Promise<void> | undefined;
-  let firstSignalAt: number | undefined;
+  let firstSigintAt: number | undefined;
 
   const shutdown = (reason: string): Promise<void> => {
     shuttingDown ??= (async () => {
@@ -81,11 +82,11 @@ export function handleShutdownSignals(deps: ShutdownDeps): ShutdownHandle {
   };
   function onAnySignal(signal: ShutdownSignal) {
     if (shuttingDown === undefined) {
-      firstSignalAt = now();
+      if (signal === 'SIGINT') firstSigintAt = now();
       void shutdown(signal);
       return;
     }
-    if (firstSignalAt !== undefined && now() - firstSignalAt < duplicateWindowMs) {
+    if (signal === 'SIGINT' && firstSigintAt !== undefined && now() - firstSigintAt < duplicateWindowMs) {
       log.debug({ signal }, 'the same signal again (forwarded by a parent process); still shutting down');
       return;
     }

@@ -72,12 +72,19 @@ describe('handleShutdownSignals', () => {
     signals.emit('SIGINT');
     clock.now = 999;
     signals.emit('SIGINT');
-    signals.emit('SIGTERM');
     await flush();
     expect(exits).toEqual([]);
     finish();
     await flush();
     expect(exits).toEqual([0]);
+  });
+
+  it('takes a second SIGTERM at its word, however soon: one sender sends it, to one process', async () => {
+    const { signals, exits, releasers } = setup();
+    releasers.add('slow', () => new Promise<void>(() => {}));
+    signals.emit('SIGTERM');
+    signals.emit('SIGTERM');
+    expect(exits).toEqual([130]);
   });
 
   it('forces exit when release outlasts the timeout', async () => {
