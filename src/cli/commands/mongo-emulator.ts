@@ -1,12 +1,16 @@
 /**
  * Runs the embedded MongoDB-compatible server standalone, for local development against the real default
- * MONGO_URL. The emulator is imported only inside `run`: production commands never load it.
+ * MONGO_URL. The emulator is loaded only inside `run`: production commands never load it, and the production
+ * image does not contain it (it is a development dependency).
  */
 import pino from 'pino';
 import { loadConfig } from '../../config/load-config';
+import { loadMongoEmulator } from '../../dev/load-mongo-emulator';
+import { isNamed } from '../../errors/error-shape';
 import { handleShutdownSignals } from '../../lifecycle/handle-shutdown-signals';
 import { Releasers } from '../../lifecycle/releasers';
 import { createLogger } from '../../logging/create-logger';
+import { ExitCodes } from '../cli-context';
 import { defineCommand } from '../command-definition';
 import { parsePort, parsePositiveInt } from '../option-parsers';
 
@@ -30,7 +34,15 @@ export const mongoEmulatorCommand = defineCommand<MongoEmulatorCommandOptions>({
     const logger = createLogger({ ...config, destination: pino.destination({ dest: 2, sync: true }) }).child({
       role: 'mongo-emulator',
     });
-    const { startMongoEmulator } = await import('../../dev/mongo-emulator');
+    let emulatorModule;
+    try {
+      emulatorModule = await loadMongoEmulator();
+    } catch (error) {
+      if (!isNamed(error, 'MongoEmulatorMissingError')) throw error;
+      context.stderr.write(`user-sync mongo-emulator: ${(error as Error).message}\n`);
+      return ExitCodes.failure;
+    }
+    const { startMongoEmulator } = emulatorModule;
     const emulator = await startMongoEmulator({
       port: options.port,
       oplogEvents: options.oplogEvents,
