@@ -1,17 +1,19 @@
 #!/usr/bin/env node
 /**
- * `mongo-emulator [--port N] [--host H] [--oplog-events N] [--verbose]`: the emulator as its own process.
+ * `mongo-emulator [--port N] [--host H] [--advertise-host A] [--oplog-events N] [--verbose]`: the emulator as
+ * its own process.
  * Prints its URI on stdout (for scripts to capture), logs on stderr, stops on SIGINT/SIGTERM.
  */
 import { parseArgs } from 'node:util';
 import { startMongoEmulator } from './index';
 
 const USAGE =
-  'usage: mongo-emulator [--port N] [--host H] [--oplog-events N] [--verbose]\n' +
-  '  --port N          TCP port; 0 picks a free one (default 27017)\n' +
-  '  --host H          interface to listen on; 0.0.0.0 serves other machines (default 127.0.0.1)\n' +
-  '  --oplog-events N  change events kept for resuming change streams (default 100000)\n' +
-  '  --verbose         log every command\n';
+  'usage: mongo-emulator [--port N] [--host H] [--advertise-host A] [--oplog-events N] [--verbose]\n' +
+  '  --port N            TCP port; 0 picks a free one (default 27017)\n' +
+  '  --host H            interface to listen on; 0.0.0.0 serves other machines (default 127.0.0.1)\n' +
+  '  --advertise-host A  the name clients reach it by, reported in hello and the URI (default: H)\n' +
+  '  --oplog-events N    change events kept for resuming change streams (default 100000)\n' +
+  '  --verbose           log every command\n';
 
 function integerOption(
   name: string,
@@ -35,6 +37,7 @@ async function main(argv: string[]): Promise<number> {
       options: {
         port: { type: 'string' },
         host: { type: 'string' },
+        'advertise-host': { type: 'string' },
         'oplog-events': { type: 'string' },
         verbose: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
@@ -60,6 +63,7 @@ async function main(argv: string[]): Promise<number> {
   const emulator = await startMongoEmulator({
     port: port ?? 27017,
     host: values.host,
+    advertisedHost: values['advertise-host'],
     oplogEvents,
     verbose: values.verbose ?? false,
   });

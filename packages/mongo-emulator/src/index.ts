@@ -13,8 +13,15 @@ import { startEmulatorServer } from './server';
 export interface MongoEmulatorOptions {
   /** TCP port; 0 picks a free one. @defaultValue 27017 */
   port?: number;
-  /** Interface to listen on, also the host name the server reports as its own. @defaultValue '127.0.0.1' */
+  /** Interface to listen on; `0.0.0.0` serves other machines and containers. @defaultValue '127.0.0.1' */
   host?: string;
+  /**
+   * The host name the server reports as its own (hello's `me`, `hosts`, `primary`) and puts in `uri`. A
+   * replica-set client dials exactly this after the handshake, so a server listening on `0.0.0.0` for other
+   * containers must advertise the name they reach it by.
+   * @defaultValue `host`, or 127.0.0.1 when `host` is a wildcard address
+   */
+  advertisedHost?: string;
   /** How many change events are kept for resuming change streams. @defaultValue 100000 */
   oplogEvents?: number;
   /** Log every command (name, db, duration) at info. @defaultValue false */
@@ -62,6 +69,7 @@ export async function startMongoEmulator(options: MongoEmulatorOptions = {}): Pr
     changeStreams,
     port: options.port ?? DEFAULT_PORT,
     host: options.host ?? '127.0.0.1',
+    advertisedHost: options.advertisedHost,
     logger,
     verbose,
   });

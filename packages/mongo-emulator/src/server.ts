@@ -103,6 +103,8 @@ export interface EmulatorParts {
   changeStreams: ChangeStreamService;
   port: number;
   host: string;
+  /** What hello reports; derived from `host` when absent. */
+  advertisedHost?: string;
   logger: Logger;
   verbose: boolean;
 }
@@ -162,7 +164,7 @@ export async function startEmulatorServer(parts: EmulatorParts): Promise<Running
     },
   });
   const port = await running.listen(parts.port, parts.host);
-  const host = advertisedHost(parts.host);
+  const host = advertisedHost(parts.advertisedHost ?? parts.host);
   // Set before any client can have read a hello: the listener accepts only once listen() resolved.
   identity.address = `${host}:${port}`;
   if (verbose) logger.info({ address: identity.address }, 'mongo emulator listening');

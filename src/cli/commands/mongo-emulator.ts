@@ -16,6 +16,8 @@ import { parsePort, parsePositiveInt } from '../option-parsers';
 
 export interface MongoEmulatorCommandOptions {
   port: number;
+  host: string;
+  advertiseHost?: string;
   oplogEvents?: number;
   verbose?: boolean;
 }
@@ -26,6 +28,15 @@ export const mongoEmulatorCommand = defineCommand<MongoEmulatorCommandOptions>({
     command
       .description('run the embedded MongoDB-compatible server standalone (replica set rs0); prints its URI')
       .option('--port <n>', 'TCP port; 0 picks a free one', parsePort, 27017)
+      .option(
+        '--host <host>',
+        'interface to listen on; 0.0.0.0 serves other machines and containers',
+        '127.0.0.1',
+      )
+      .option(
+        '--advertise-host <name>',
+        'the name clients reach it by, reported in hello and the URI (default: --host)',
+      )
       .option('--oplog-events <n>', 'change events kept for resuming change streams', parsePositiveInt)
       .option('--verbose', 'log every command'),
   run: async (options, context) => {
@@ -45,6 +56,8 @@ export const mongoEmulatorCommand = defineCommand<MongoEmulatorCommandOptions>({
     const { startMongoEmulator } = emulatorModule;
     const emulator = await startMongoEmulator({
       port: options.port,
+      host: options.host,
+      advertisedHost: options.advertiseHost,
       oplogEvents: options.oplogEvents,
       verbose: options.verbose ?? false,
       logger,
