@@ -26,9 +26,10 @@ import { handshakeCommands } from './handshake';
 import { indexCommands } from './indexes';
 import { isChangeStreamCommand, readCommands } from './read-commands';
 import { errorReply, withClusterTime } from './reply';
+import { RetryableWriteHistory } from './retryable-writes';
 import { resolveTransaction, transactionCommands } from './transactions';
 import { writeCommands } from './write-commands';
-import { toBigInt } from './numbers';
+import { toBigInt, toNumber } from './numbers';
 
 export const COMMANDS: CommandTable = {
   ...handshakeCommands,
@@ -67,6 +68,7 @@ export interface DispatcherOptions {
 export function createDispatcher(options: DispatcherOptions): RequestHandler {
   const { server, logger, verbose } = options;
   const commands = options.commands ?? COMMANDS;
+  const retryableWrites = new RetryableWriteHistory();
 
   // A plain outcome whenever the command ran synchronously (every CRUD command does): a chain of promise
   // hops per command measurably slowed single-client round trips, where the engine work is a few µs.
@@ -126,11 +128,17 @@ export function createDispatcher(options: DispatcherOptions): RequestHandler {
     try {
       const effect = await applyFailCommand(failPoint, call.connection.closed);
       if (effect.kind === 'close') return { kind: 'close' };
+      // The fail point fires before a getMore checks out its cursor: mongod cannot tell it reads a change stream.
+      const subject = { ...labelContext(call), changeStream: call.changeStream && call.name !== 'getMore' };
       if (effect.kind === 'error') {
-        const labels = effect.labels ?? errorLabelsFor(effect.error.code, labelContext(call));
+        const labels = effect.labels ?? errorLabelsFor({ code: effect.error.code }, subject);
         return reply(errorReply(effect.error, labels));
       }
-      return await execute(call, handler, effect.writeConcernError);
+      const { writeConcernError } = effect;
+      if (writeConcernError === undefined) return await execute(call, handler, undefined);
+      const writeConcernCode = toNumber(writeConcernError.code);
+      const labels = effect.labels ?? errorLabelsFor({ writeConcernCode }, subject);
+      return await execute(call, handler, { writeConcernError, labels });
     } catch (error) {
       return failure(call, error);
     }
@@ -140,10 +148,28 @@ export function createDispatcher(options: DispatcherOptions): RequestHandler {
   function execute(
     call: Call,
     handler: CommandHandler | undefined,
-    writeConcernError: Document | undefined,
+    /** What a failCommand fail point adds to the reply of a command that succeeds. */
+    failPointAddition: { writeConcernError: Document; labels: string[] } | undefined,
   ): RequestOutcome | Promise<RequestOutcome> {
     const { request, name } = call;
     if (!handler) throw commandError(ErrorCodes.CommandNotFound, `no such command: '${name}'`);
+    const outcomeOf = (settled: CommandReply): RequestOutcome => {
+      if (settled instanceof StreamingReply) {
+        return {
+          kind: 'reply',
+          reply: finish(settled.first),
+          next: async signal => finish(await settled.next(signal)),
+        };
+      }
+      retryableWrites.record(name, request.command, settled);
+      if (failPointAddition) {
+        settled.writeConcernError = failPointAddition.writeConcernError;
+        if (failPointAddition.labels.length > 0) settled.errorLabels = failPointAddition.labels;
+      }
+      return reply(settled);
+    };
+    const replayed = retryableWrites.replay(name, request.command);
+    if (replayed !== undefined) return outcomeOf(replayed);
     // No await between opening the transaction and the handler's engine call: one atomic step.
     const txn = resolveTransaction(server.engine, name, request.command);
     const ctx: CommandContext = {
@@ -156,17 +182,6 @@ export function createDispatcher(options: DispatcherOptions): RequestHandler {
       exhaustAllowed: request.exhaustAllowed,
     };
     const result = handler(ctx);
-    const outcomeOf = (settled: CommandReply): RequestOutcome => {
-      if (settled instanceof StreamingReply) {
-        return {
-          kind: 'reply',
-          reply: finish(settled.first),
-          next: async signal => finish(await settled.next(signal)),
-        };
-      }
-      if (writeConcernError) settled.writeConcernError = writeConcernError;
-      return reply(settled);
-    };
     return result instanceof Promise
       ? result.then(outcomeOf, (error: unknown) => failure(call, error))
       : outcomeOf(result);
@@ -177,7 +192,7 @@ export function createDispatcher(options: DispatcherOptions): RequestHandler {
       logger.error({ err: error, command: call.name, db: call.request.db }, 'command failed unexpectedly');
     }
     const code = (error as { code?: unknown }).code;
-    const labels = typeof code === 'number' ? errorLabelsFor(code, labelContext(call)) : [];
+    const labels = typeof code === 'number' ? errorLabelsFor({ code }, labelContext(call)) : [];
     return reply(errorReply(error, labels));
   }
 

@@ -67,9 +67,9 @@ export const failPointCommands: CommandTable = { configureFailPoint };
 /** What the dispatcher does once a fail point fired. */
 export type FailPointEffect =
   | { kind: 'close' }
-  /** `labels` set = the fail point's errorLabels, replacing the ones the server would attach. */
+  /** `labels` set = the fail point's errorLabels, replacing the ones the server would attach (either kind). */
   | { kind: 'error'; error: MongoCommandError; labels?: string[] }
-  | { kind: 'proceed'; writeConcernError?: Document };
+  | { kind: 'proceed'; writeConcernError?: Document; labels?: string[] };
 
 /** Blocks (when asked), then tells the dispatcher to close the socket, fail, or run the command. */
 export async function applyFailCommand(data: FailCommandData, signal: AbortSignal): Promise<FailPointEffect> {
@@ -85,7 +85,7 @@ export async function applyFailCommand(data: FailCommandData, signal: AbortSigna
     );
     return { kind: 'error', error, labels: data.errorLabels };
   }
-  return { kind: 'proceed', writeConcernError: data.writeConcernError };
+  return { kind: 'proceed', writeConcernError: data.writeConcernError, labels: data.errorLabels };
 }
 
 const CODE_NAMES: Record<number, string> = {

@@ -136,24 +136,6 @@ describe('failCommand', () => {
       await other.close();
     }
   });
-
-  it('a change stream resumes after a resumable getMore error', async () => {
-    const coll = db.collection<Row>('resumable');
-    await db.createCollection('resumable');
-    const stream = trackChangeStream(coll.watch([], { maxAwaitTimeMS: 100 }));
-    try {
-      await stream.tryNext();
-      await failCommand({ times: 1 }, { failCommands: ['getMore'], errorCode: 6 });
-      await coll.insertOne({ _id: 'after-error' });
-      expect(await stream.next()).toMatchObject({
-        operationType: 'insert',
-        documentKey: { _id: 'after-error' },
-      });
-      expect(count('aggregate')).toBe(2);
-    } finally {
-      await stream.close();
-    }
-  });
 });
 
 describe('dropped connections (emulator)', () => {
