@@ -42,6 +42,7 @@ export const ErrorCodes = {
   ConflictingUpdateOperators: { code: 40, codeName: 'ConflictingUpdateOperators' },
   CursorNotFound: { code: 43, codeName: 'CursorNotFound' },
   NamespaceExists: { code: 48, codeName: 'NamespaceExists' },
+  IllegalOperation: { code: 20, codeName: 'IllegalOperation' },
   MaxTimeMSExpired: { code: 50, codeName: 'MaxTimeMSExpired' },
   DollarPrefixedFieldName: { code: 52, codeName: 'DollarPrefixedFieldName' },
   CommandNotFound: { code: 59, codeName: 'CommandNotFound' },
@@ -100,8 +101,10 @@ export interface UpdateDescription {
  * Documents are snapshots (deep copies or immutable), never live references the engine mutates later.
  */
 export interface ChangeRecord {
-  operationType: 'insert' | 'update' | 'replace' | 'delete' | 'drop' | 'dropDatabase';
+  operationType: 'insert' | 'update' | 'replace' | 'delete' | 'drop' | 'dropDatabase' | 'rename';
   ns: Namespace;
+  /** The new namespace of a `rename`. */
+  to?: Namespace;
   /** `{_id}` for document events; absent for drop/dropDatabase. */
   documentKey?: Document;
   /** Post-image (insert, replace, update). */

@@ -30,6 +30,10 @@ export function renderChangeEvent(entry: OplogEntry, modes: ImageModes, lookup: 
     case 'dropDatabase':
       event.ns = { db: record.ns.db };
       return event;
+    case 'rename':
+      event.ns = { db: record.ns.db, coll: record.ns.coll };
+      event.to = { db: record.to?.db, coll: record.to?.coll };
+      return event;
     case 'insert':
     case 'replace':
       // MongoDB puts the inserted or replacing document before ns for these two.

@@ -2,7 +2,7 @@
  * The emulator's change streams: the engine appends every committed change here, the command layer opens
  * `$changeStream` cursors here, and every reply's operationTime comes from `now()`.
  */
-import type { Timestamp } from 'bson';
+import { Timestamp } from 'bson';
 import type { ChangeRecord, Document, ServerCursor } from '../types';
 import { AppendSignal } from './append-signal';
 import type { DocumentLookup } from './change-event';
@@ -88,13 +88,27 @@ export class ChangeStreamHub implements ChangeStreamService {
       allChangesForCluster: scope.allChangesForCluster || options.allChangesForCluster,
     });
     const compiled = new ChangeStreamPipeline(pipeline);
-    const start = resolveStartPoint(options.start, this.oplog, this.endPosition(), streamScope);
+    const start = resolveStartPoint(options.start, this.oplog, this.freshStart(), streamScope);
     return new ChangeStreamCursor(this.context, streamScope, options, compiled, start);
   }
 
   /** Number of changes currently retained. */
   get retainedEvents(): number {
     return this.oplog.endSeq - this.oplog.firstSeq;
+  }
+
+  /**
+   * Where a stream opened now starts: a high-water mark strictly after the last event, as mongod starts at
+   * lastApplied + 1. A fresh stream's first postBatchResumeToken is this, never the last event's own token,
+   * so resuming from it cannot replay that event (a drop would replay its invalidate).
+   */
+  private freshStart(): Position {
+    const now = this.clock.current();
+    const last = this.oplog.last();
+    if (last === undefined || last.clusterTime.t !== now.t || last.clusterTime.i !== now.i)
+      return timePosition(now);
+    const next = now.i >= 0xffffffff ? { t: now.t + 1, i: 0 } : { t: now.t, i: now.i + 1 };
+    return timePosition(new Timestamp(next));
   }
 
   /**

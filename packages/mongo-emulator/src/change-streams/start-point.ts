@@ -22,7 +22,10 @@ export interface StartPoint {
 const HISTORY_LOST =
   'Resume of change stream was not possible, as the resume point may no longer be in the oplog.';
 
-/** `end` is the position just past everything recorded so far (the idle postBatchResumeToken). */
+/**
+ * `end` is where a stream opened now starts: just past everything recorded so far. A token beyond it was
+ * not issued by this server (yet).
+ */
 export function resolveStartPoint(
   start: StartOption,
   oplog: Oplog,

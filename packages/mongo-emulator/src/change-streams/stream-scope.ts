@@ -52,15 +52,27 @@ export class StreamScope {
     const { db, coll } = record.ns;
     if (INTERNAL_DATABASES.has(db) || coll?.startsWith('system.')) return false;
     if (this.clusterWide) return true;
+    // A rename is news on both sides: the source is gone, the target replaced.
+    if (record.operationType === 'rename' && record.to !== undefined && this.names(record.to)) return true;
     if (db !== this.scope.db) return false;
     if (this.scope.coll === null) return true;
     return record.operationType !== 'dropDatabase' && coll === this.scope.coll;
   }
 
+  /** Whether `ns` is this stream's collection or, for a database stream, in its database. */
+  private names(ns: { db: string; coll?: string }): boolean {
+    return ns.db === this.scope.db && (this.scope.coll === null || ns.coll === this.scope.coll);
+  }
+
   /** Whether the change ends the stream: its collection (or database) is gone. */
   invalidatedBy(record: ChangeRecord): boolean {
-    if (this.clusterWide || record.ns.db !== this.scope.db) return false;
-    if (record.operationType === 'dropDatabase') return true;
-    return record.operationType === 'drop' && this.scope.coll !== null && record.ns.coll === this.scope.coll;
+    if (this.clusterWide) return false;
+    if (record.operationType === 'dropDatabase') return record.ns.db === this.scope.db;
+    if (this.scope.coll === null) return false;
+    if (record.operationType === 'drop') return this.names(record.ns);
+    return (
+      record.operationType === 'rename' &&
+      (this.names(record.ns) || (record.to !== undefined && this.names(record.to)))
+    );
   }
 }

@@ -1,6 +1,7 @@
 /** Databases and collections themselves: create, collMod, drop, dropDatabase, listCollections. */
 import { Binary } from 'bson';
-import type { CollectionOptions, Document } from '../types';
+import type { CollectionOptions, Document, Namespace } from '../types';
+import { commandError, ErrorCodes, MongoCommandError } from '../types';
 import type { CommandContext, CommandTable } from './command-context';
 import { collectionName, operationOptions } from './command-fields';
 import { ArrayCursor } from './array-cursor';
@@ -35,6 +36,36 @@ function drop(ctx: CommandContext): Document {
   return exists ? { nIndexesWas, ns: `${ctx.db}.${coll}`, ok: 1 } : { ok: 1 };
 }
 
+/** `{renameCollection: 'db.from', to: 'db.to', dropTarget?}`, on admin as mongod requires. */
+function renameCollection(ctx: CommandContext): Document {
+  if (ctx.db !== 'admin') {
+    throw new MongoCommandError(
+      13,
+      'Unauthorized',
+      'renameCollection may only be run against the admin database.',
+    );
+  }
+  const from = namespaceOf(ctx.command.renameCollection, 'renameCollection');
+  const to = namespaceOf(ctx.command.to, 'to');
+  if (from.db === to.db && from.coll === to.coll) {
+    throw commandError(ErrorCodes.IllegalOperation, "Can't rename a collection to itself");
+  }
+  ctx.server.engine.renameCollection(from, to, ctx.command.dropTarget === true);
+  return { ok: 1 };
+}
+
+function namespaceOf(value: unknown, field: string): Namespace {
+  const dot = typeof value === 'string' ? value.indexOf('.') : -1;
+  if (typeof value !== 'string' || dot <= 0 || dot === value.length - 1) {
+    throw new MongoCommandError(
+      73,
+      'InvalidNamespace',
+      `Invalid namespace specified '${String(value)}' for ${field}`,
+    );
+  }
+  return { db: value.slice(0, dot), coll: value.slice(dot + 1) };
+}
+
 function dropDatabase(ctx: CommandContext): Document {
   ctx.server.engine.dropDatabase(ctx.db);
   return { dropped: ctx.db, ok: 1 };
@@ -60,4 +91,11 @@ function listCollections(ctx: CommandContext): Promise<Document> {
   return firstBatchReply(ctx, cursor, { batchSize: cursorBatchSize(ctx.command) });
 }
 
-export const collectionCommands: CommandTable = { create, collMod, drop, dropDatabase, listCollections };
+export const collectionCommands: CommandTable = {
+  create,
+  collMod,
+  drop,
+  dropDatabase,
+  listCollections,
+  renameCollection,
+};

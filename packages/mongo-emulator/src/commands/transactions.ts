@@ -25,6 +25,23 @@ export function sessionKeyOf(lsid: unknown): string | undefined {
   return Buffer.from(binary.buffer.subarray(0, binary.position)).toString('hex');
 }
 
+/** mongod 7.0's txnCmdAllowlist: anything else in a transaction is OperationNotSupportedInTransaction (263). */
+const TRANSACTION_COMMANDS: ReadonlySet<string> = new Set([
+  'aggregate',
+  'bulkWrite',
+  'create',
+  'createIndexes',
+  'delete',
+  'distinct',
+  'find',
+  'findAndModify',
+  'findandmodify',
+  'getMore',
+  'insert',
+  'killCursors',
+  'update',
+]);
+
 function txnRefOf(command: Document): TxnRef {
   const sessionKey = sessionKeyOf(command.lsid);
   const txnNumber = toBigInt(command.txnNumber);
@@ -41,6 +58,13 @@ function txnRefOf(command: Document): TxnRef {
  */
 export function resolveTransaction(engine: Engine, name: string, command: Document): TxnRef | undefined {
   if (command.autocommit !== false || TRANSACTION_END_COMMANDS.has(name)) return undefined;
+  if (!TRANSACTION_COMMANDS.has(name)) {
+    throw new MongoCommandError(
+      263,
+      'OperationNotSupportedInTransaction',
+      `Cannot run '${name}' in a multi-document transaction.`,
+    );
+  }
   const txn = txnRefOf(command);
   if (command.startTransaction === true) {
     engine.startTransaction(txn);

@@ -5,7 +5,7 @@
  * which is what makes single-document writes atomic under concurrent clients.
  * Errors are thrown as MongoCommandError (types.ts); per-statement write errors come back in `writeErrors`.
  */
-import type { CollectionOptions, Document, TxnRef, WriteError } from '../types';
+import type { CollectionOptions, Document, Namespace, TxnRef, WriteError } from '../types';
 
 export interface FindSpec {
   filter?: Document;
@@ -99,6 +99,11 @@ export interface Engine {
   dropCollection(db: string, coll: string): boolean;
   /** Emits `drop` per collection, then `dropDatabase`. */
   dropDatabase(db: string): void;
+  /**
+   * renameCollection: emits one `rename` (streams on either namespace are invalidated by it). Throws
+   * NamespaceNotFound for a missing source, NamespaceExists for an existing target without `dropTarget`.
+   */
+  renameCollection(from: Namespace, to: Namespace, dropTarget: boolean): void;
 
   /** Creates the collection when missing. Existing identical index = no-op; same name, other key = 85/86. */
   createIndexes(

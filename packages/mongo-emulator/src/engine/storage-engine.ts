@@ -4,7 +4,16 @@
  * change to the change-stream sink (one append per command; a transaction's changes in one append at
  * commit). Every method is synchronous, so each command is atomic with respect to all others.
  */
-import type { ChangeRecord, ChangeSink, CollectionOptions, Document, TxnRef, WriteError } from '../types';
+import type {
+  ChangeRecord,
+  ChangeSink,
+  CollectionOptions,
+  Document,
+  Namespace,
+  TxnRef,
+  WriteError,
+} from '../types';
+import { commandError, ErrorCodes } from '../types';
 import { deepCopy } from './deep-copy';
 import type {
   CollectionInfo,
@@ -48,7 +57,11 @@ const APPROX_DOC_BYTES = 256;
 
 export class StorageEngine implements Engine {
   private readonly catalog = new Catalog();
-  private readonly txns = new TransactionManager();
+  private readonly txns = new TransactionManager(collection => {
+    const { db, coll } = collection.ns;
+    // Only if nothing outside the transaction has since written to it: then it is as if never created.
+    if (this.catalog.get(db, coll) === collection && collection.docs.size === 0) this.catalog.drop(db, coll);
+  });
   private readonly changes: ChangeSink;
   private readonly clock: () => Date;
 
@@ -68,7 +81,9 @@ export class StorageEngine implements Engine {
   /** Writes create the collection implicitly, as in MongoDB. */
   private writeView(db: string, coll: string, txn?: TxnRef): CollectionView {
     if (txn) this.txns.assertOpen(txn);
-    return this.viewOf(this.catalog.obtain(db, coll).collection, txn);
+    const { collection, created } = this.catalog.obtain(db, coll);
+    if (txn && created) this.txns.created(txn, collection);
+    return this.viewOf(collection, txn);
   }
 
   /** Undefined when the collection does not exist (reads then see nothing). */
@@ -128,6 +143,19 @@ export class StorageEngine implements Engine {
     this.txns.collectionDropped(collection);
     this.publish([{ operationType: 'drop', ns: { db, coll } }]);
     return true;
+  }
+
+  renameCollection(from: Namespace, to: Namespace, dropTarget: boolean): void {
+    const source = this.catalog.get(from.db, from.coll);
+    if (!source) throw namespaceNotFound(from.db, from.coll);
+    if (this.catalog.get(to.db, to.coll)) {
+      if (!dropTarget) throw commandError(ErrorCodes.NamespaceExists, 'target namespace exists');
+      this.txns.collectionDropped(this.catalog.drop(to.db, to.coll)!);
+    }
+    // Like mongod's exclusive lock: transactions that touched the collection cannot commit across it.
+    this.txns.collectionDropped(source);
+    this.catalog.rename(from, to);
+    this.publish([{ operationType: 'rename', ns: { ...from }, to: { ...to } }]);
   }
 
   dropDatabase(db: string): void {

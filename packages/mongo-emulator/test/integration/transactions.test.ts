@@ -136,6 +136,42 @@ describe('driver transactions', () => {
   });
 });
 
+describe('what a transaction refuses or takes back', () => {
+  it('count inside a transaction is OperationNotSupportedInTransaction (263)', async () => {
+    const coll = await fresh([{ _id: 1 }]);
+    await withSession(async session => {
+      session.startTransaction();
+      const error = await db
+        .command({ count: coll.collectionName }, { session })
+        .catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(MongoServerError);
+      expect(error).toMatchObject({ code: 263, codeName: 'OperationNotSupportedInTransaction' });
+      await session.abortTransaction();
+    });
+  });
+
+  it('a collection a transaction created implicitly is gone after its abort', async () => {
+    const name = `implicit${++n}`;
+    await withSession(async session => {
+      session.startTransaction();
+      await db.collection<Row>(name).insertOne({ _id: 1 }, { session });
+      await session.abortTransaction();
+    });
+    const names = (await db.listCollections({}, { nameOnly: true }).toArray()).map(c => c.name);
+    expect(names).not.toContain(name);
+  });
+
+  it('a collection a transaction created implicitly stays after its commit', async () => {
+    const name = `implicit${++n}`;
+    await withSession(session =>
+      session.withTransaction(async () => {
+        await db.collection<Row>(name).insertOne({ _id: 1 }, { session });
+      }),
+    );
+    expect(await db.collection<Row>(name).find().toArray()).toEqual([{ _id: 1 }]);
+  });
+});
+
 describe('mongoose transactions', () => {
   it('connection.transaction commits, and rolls back when the callback throws', async () => {
     const connection = trackMongooseConnection(

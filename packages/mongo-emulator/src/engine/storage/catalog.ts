@@ -2,7 +2,7 @@
  * Databases and their collections. A database exists while it holds a collection, as in MongoDB.
  */
 import { ErrorCodes, commandError } from '../../types';
-import type { CollectionOptions } from '../../types';
+import type { CollectionOptions, Namespace } from '../../types';
 import { errorOf, ExtraErrorCodes } from '../engine-errors';
 import { Collection } from './collection';
 
@@ -36,6 +36,18 @@ export class Catalog {
     let colls = this.dbs.get(db);
     if (!colls) this.dbs.set(db, (colls = new Map()));
     colls.set(coll, collection);
+    return collection;
+  }
+
+  /** Moves the collection, documents and indexes included; the caller has dropped any target first. */
+  rename(from: Namespace, to: Namespace): Collection {
+    validateName(to.db, to.coll);
+    const collection = this.drop(from.db, from.coll);
+    if (!collection) throw commandError(ErrorCodes.NamespaceNotFound, 'Source collection does not exist');
+    collection.ns = { ...to };
+    let colls = this.dbs.get(to.db);
+    if (!colls) this.dbs.set(to.db, (colls = new Map()));
+    colls.set(to.coll, collection);
     return collection;
   }
 

@@ -34,7 +34,8 @@ export class Collection implements PlanSource {
   docsExamined = 0;
 
   constructor(
-    readonly ns: Namespace,
+    /** Changes only by renameCollection. */
+    public ns: Namespace,
     public options: CollectionOptions,
   ) {}
 

@@ -26,17 +26,25 @@ interface TxnState {
   status: 'open' | 'committed' | 'aborted';
   overlays: Map<Collection, Overlay>;
   records: ChangeRecord[];
+  /** Collections its writes created implicitly: an abort takes their creation back too. */
+  created: Collection[];
 }
 
 export class TransactionManager {
   private readonly sessions = new Map<string, TxnState>();
+  /**
+   * @param uncreate removes a collection an aborted transaction created implicitly
+   * @defaultValue nothing
+   */
+  constructor(private readonly uncreate: (collection: Collection) => void = () => {}) {}
+
   /** Which open transaction has written each document. */
   private readonly owners = new Map<Collection, Map<string, TxnState>>();
 
   start(ref: TxnRef): void {
     const current = this.sessions.get(ref.sessionKey);
     if (current?.status === 'open') this.release(current, 'aborted');
-    this.sessions.set(ref.sessionKey, { ref, status: 'open', overlays: new Map(), records: [] });
+    this.sessions.set(ref.sessionKey, { ref, status: 'open', overlays: new Map(), records: [], created: [] });
   }
 
   isOpen(ref: TxnRef): boolean {
@@ -64,6 +72,11 @@ export class TransactionManager {
     return new TransactionView(collection, overlay, idKey => this.claim(state, collection, idKey));
   }
 
+  /** A write of the transaction created `collection` (a write to a missing collection creates it). */
+  created(ref: TxnRef, collection: Collection): void {
+    this.open(ref).created.push(collection);
+  }
+
   /** Change records of the transaction's writes so far; published at commit. */
   record(ref: TxnRef, records: ChangeRecord[]): void {
     this.open(ref).records.push(...records);
@@ -88,6 +101,8 @@ export class TransactionManager {
       if (owners?.size === 0) this.owners.delete(collection);
     }
     state.overlays.clear();
+    if (status === 'aborted') for (const collection of state.created) this.uncreate(collection);
+    state.created = [];
   }
 
   /**
