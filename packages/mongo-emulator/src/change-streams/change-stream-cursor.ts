@@ -5,7 +5,8 @@
  */
 import { calculateObjectSize } from 'bson';
 import type { CursorBatch, Document, ServerCursor } from '../types';
-import { commandError, ErrorCodes } from '../types';
+import { commandError, ErrorCodes, MongoCommandError } from '../types';
+import { MAX_BSON_OBJECT_SIZE } from '../wire/op-codes';
 import type { DocumentLookup } from './change-event';
 import { renderChangeEvent, renderInvalidate } from './change-event';
 import type { ChangeStreamOptions } from './change-stream-options';
@@ -101,6 +102,7 @@ export class ChangeStreamCursor implements ServerCursor {
     let scanned = 0;
     const fits = (event: Document) => {
       const size = calculateObjectSize(event);
+      if (size > MAX_BSON_OBJECT_SIZE) throw eventTooLarge(event, size, this.pipeline.splitsLargeEvents);
       if (documents.length > 0 && bytes + size > MAX_BATCH_BYTES) return false;
       bytes += size;
       return true;
@@ -152,4 +154,21 @@ export class ChangeStreamCursor implements ServerCursor {
   private batch(documents: Document[], exhausted: boolean): CursorBatch {
     return { documents, exhausted, postBatchResumeToken: encodeResumeToken(this.position) };
   }
+}
+
+/** What mongod answers for an event no reply can carry (unless the pipeline splits it, which is not here). */
+function eventTooLarge(event: Document, size: number, splitRequested: boolean): MongoCommandError {
+  if (splitRequested) {
+    return new MongoCommandError(
+      115,
+      'CommandNotSupported',
+      `$changeStreamSplitLargeEvent: this emulator does not split events; this one is ${size} bytes`,
+    );
+  }
+  return new MongoCommandError(
+    10334,
+    'BSONObjectTooLarge',
+    `BSONObj size: ${size} (0x${size.toString(16).toUpperCase()}) is invalid. Size must be between 0 and ` +
+      `${MAX_BSON_OBJECT_SIZE}(16MB) First element: _id: ${JSON.stringify(event._id)}`,
+  );
 }

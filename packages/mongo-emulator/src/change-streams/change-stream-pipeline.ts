@@ -19,7 +19,10 @@ const PERMITTED_STAGES = new Set([
   '$redact',
 ]);
 
-/** Never splits anything here (no event nears 16 MB), so it is accepted as a no-op in last position. */
+/**
+ * Accepted in last position, where it changes nothing until an event passes 16 MB; such an event is then
+ * refused (CommandNotSupported) rather than split, which this emulator does not do.
+ */
 const SPLIT_STAGE = '$changeStreamSplitLargeEvent';
 
 /** Stages MongoDB knows but forbids after $changeStream; anything else is an unknown stage. */
@@ -65,6 +68,8 @@ export class ChangeStreamPipeline {
   private readonly aggregator: Aggregator | null;
   /** A pipeline of $match stages only returns the event untouched, bson types and all. */
   private readonly filterOnly: boolean;
+  /** The client asked for events over 16 MB to come in fragments ($changeStreamSplitLargeEvent). */
+  readonly splitsLargeEvents: boolean;
 
   constructor(stages: Document[]) {
     if (!Array.isArray(stages))
@@ -72,6 +77,7 @@ export class ChangeStreamPipeline {
     const effective = stages.filter(
       (stage, k) => validateStage(stage, k === stages.length - 1) !== SPLIT_STAGE,
     );
+    this.splitsLargeEvents = effective.length < stages.length;
     this.filterOnly = effective.every(stage => Object.keys(stage)[0] === '$match');
     this.aggregator =
       effective.length > 0

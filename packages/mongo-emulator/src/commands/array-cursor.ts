@@ -13,9 +13,16 @@ export class ArrayCursor implements ServerCursor {
   private position = 0;
   private documents: Document[];
 
+  /**
+   * @param endKnown whether handing out the last document ends the cursor. mongod's collection scan and
+   * aggregate only learn they are done when a read past the end fails: a batch that comes out exactly full
+   * leaves the cursor open, and the next getMore answers empty with id 0. A sort or a reached limit knows.
+   * @defaultValue true
+   */
   constructor(
     readonly ns: string,
     documents: Document[],
+    private readonly endKnown = true,
   ) {
     this.documents = documents;
   }
@@ -31,7 +38,8 @@ export class ArrayCursor implements ServerCursor {
       bytes += size;
       this.position++;
     }
-    return { documents: batch, exhausted: this.position >= this.documents.length };
+    const drained = this.position >= this.documents.length;
+    return { documents: batch, exhausted: drained && (this.endKnown || batch.length < batchSize) };
   }
 
   close(): void {

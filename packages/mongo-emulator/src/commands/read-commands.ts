@@ -28,7 +28,10 @@ function find(ctx: CommandContext): Promise<Document> {
   const batchSize = optionalInteger(command, 'batchSize');
   // A negative limit is the legacy way of asking for one batch and no cursor.
   const singleBatch = command.singleBatch === true || limit < 0;
-  return firstBatchReply(ctx, new ArrayCursor(`${ctx.db}.${coll}`, documents), {
+  const endKnown =
+    (spec.sort !== undefined && Object.keys(spec.sort).length > 0) ||
+    (limit !== 0 && documents.length >= Math.abs(limit));
+  return firstBatchReply(ctx, new ArrayCursor(`${ctx.db}.${coll}`, documents, endKnown), {
     batchSize: singleBatch && limit < 0 ? Math.abs(limit) : batchSize,
     singleBatch,
   });
@@ -73,7 +76,7 @@ function aggregate(ctx: CommandContext): Promise<Document> {
 
   const documents = ctx.server.engine.aggregate(ctx.db, coll, pipeline as Document[], ctx.txn);
   const ns = coll === null ? `${ctx.db}.$cmd.aggregate` : `${ctx.db}.${coll}`;
-  return firstBatchReply(ctx, new ArrayCursor(ns, documents), { batchSize });
+  return firstBatchReply(ctx, new ArrayCursor(ns, documents, false), { batchSize });
 }
 
 function count(ctx: CommandContext): Document {
