@@ -21,6 +21,8 @@ import { collectionCommands } from './collections';
 import { cursorCommands } from './cursors';
 import { errorLabelsFor } from './error-labels';
 import { applyFailCommand, failPointCommands } from './fail-points';
+import { applyLet } from './let-variables';
+import { refuseUnsupported } from './unsupported-features';
 import type { FailCommandData } from './fail-point-registry';
 import { handshakeCommands } from './handshake';
 import { indexCommands } from './indexes';
@@ -170,6 +172,7 @@ export function createDispatcher(options: DispatcherOptions): RequestHandler {
     };
     const replayed = retryableWrites.replay(name, request.command);
     if (replayed !== undefined) return outcomeOf(replayed);
+    refuseUnsupported(name, request.command);
     // No await between opening the transaction and the handler's engine call: one atomic step.
     const txn = resolveTransaction(server.engine, name, request.command);
     const ctx: CommandContext = {
@@ -177,7 +180,7 @@ export function createDispatcher(options: DispatcherOptions): RequestHandler {
       connection: call.connection,
       db: request.db,
       name,
-      command: request.command,
+      command: applyLet(name, request.command),
       txn,
       exhaustAllowed: request.exhaustAllowed,
     };
