@@ -24,6 +24,7 @@ import {
   applySetOnInsert,
   applyUnset,
 } from './field-operators';
+import { workingCopy } from './document-writer';
 import { applyPipelineUpdate } from './pipeline-update';
 import { comparePaths, expandPositional } from './positional-expansion';
 import type { ModEntry, ParsedUpdate } from './update-spec';
@@ -106,8 +107,13 @@ export function applyUpdate(original: Document, parsed: ParsedUpdate, options: A
       description: changed ? diffDocuments(original, doc) : undefined,
     };
   }
-  const doc = deepCopy(original);
-  const ctx: OperatorContext = { doc, log: new ChangeLog(), now, isUpsert: options.isUpsert };
+  const ctx: OperatorContext = {
+    ...workingCopy(original),
+    log: new ChangeLog(),
+    now,
+    isUpsert: options.isUpsert,
+  };
+  const { doc } = ctx;
   const targets: { entry: ModEntry; parts: string[] }[] = [];
   for (const entry of parsed.entries) {
     for (const parts of expandPositional(doc, entry.parts, {

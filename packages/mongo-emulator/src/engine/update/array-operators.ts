@@ -59,7 +59,7 @@ function arrayTarget(
   parts: string[],
   message: (type: string) => string,
 ): WriteTarget | undefined {
-  const target = resolveTarget(ctx.doc, parts, true) as WriteTarget;
+  const target = resolveTarget(ctx, parts, true) as WriteTarget;
   if (target.exists && !Array.isArray(target.current)) throw badValue(message(bsonTypeOf(target.current)));
   return target;
 }
@@ -162,7 +162,7 @@ function existingArray(
   parts: string[],
   message: (type: string) => string,
 ): WriteTarget | undefined {
-  const target = resolveTarget(ctx.doc, parts, false);
+  const target = resolveTarget(ctx, parts, false);
   if (!target || !target.exists) return undefined;
   if (!Array.isArray(target.current)) throw badValue(message(bsonTypeOf(target.current)));
   return target;

@@ -5,7 +5,24 @@
  */
 import { isPlainObject } from '../bson-types';
 import { pathNotViable } from '../engine-errors';
+import { shallowCopy } from '../deep-copy';
 import { isIndexComponent, setField } from '../field-path';
+
+/**
+ * An update's working copy of a document. Stored documents are never mutated, so the copy shares every
+ * subtree the update does not touch: navigation copies each container on the way to a write the first
+ * time it passes it (`owned` remembers which are the copy's own). Copying the whole document instead cost
+ * most of a bulk update's time.
+ */
+export interface WorkingCopy {
+  doc: Record<string, unknown>;
+  owned: WeakSet<object>;
+}
+
+export function workingCopy(original: Record<string, unknown>): WorkingCopy {
+  const doc = shallowCopy(original);
+  return { doc, owned: new WeakSet([doc]) };
+}
 
 export interface WriteTarget {
   parent: Record<string, unknown> | unknown[];
@@ -30,12 +47,8 @@ function describe(value: unknown): string {
  * Resolves `parts` in `doc`. With `create`, missing intermediate documents are created; without it,
  * undefined is returned when the path does not lead anywhere (operators like $unset then do nothing).
  */
-export function resolveTarget(
-  doc: Record<string, unknown>,
-  parts: string[],
-  create: boolean,
-): WriteTarget | undefined {
-  let cur: Record<string, unknown> | unknown[] = doc;
+export function resolveTarget(work: WorkingCopy, parts: string[], create: boolean): WriteTarget | undefined {
+  let cur: Record<string, unknown> | unknown[] = work.doc;
   let createdAt: number | undefined;
   let throughArray = false;
   for (let i = 0; i < parts.length - 1; i++) {
@@ -70,7 +83,15 @@ export function resolveTarget(
       if (!create) return undefined;
       throw pathNotViable(`Cannot create field '${parts[i + 1]}' in element {${part}: ${describe(next)}}`);
     }
-    cur = next;
+    let container = next as Record<string, unknown> | unknown[];
+    if (!work.owned.has(container)) {
+      // Shared with the stored original (or just created, which is cheap to copy): make it the copy's own.
+      container = shallowCopy(container);
+      if (Array.isArray(cur)) cur[Number(part)] = container;
+      else setField(cur, part, container);
+      work.owned.add(container);
+    }
+    cur = container;
   }
   const key = parts[parts.length - 1];
   let exists: boolean;

@@ -12,11 +12,12 @@ import { compareValues, valuesIdentical } from '../value-compare';
 import { addNumbers, bitwise, multiplyNumbers, zeroLike } from './arithmetic';
 import type { BitOp } from './arithmetic';
 import type { ChangeLog } from './change-log';
+import type { WorkingCopy } from './document-writer';
 import { reportedPath, resolveTarget, writeValue } from './document-writer';
 import type { WriteTarget } from './document-writer';
 
-export interface OperatorContext {
-  /** The working copy being updated. */
+export interface OperatorContext extends WorkingCopy {
+  /** The working copy being updated; shares untouched subtrees with the stored original. */
   doc: Document;
   log: ChangeLog;
   now: Date;
@@ -36,7 +37,7 @@ export function setValue(ctx: OperatorContext, parts: string[], target: WriteTar
 }
 
 export function applySet(ctx: OperatorContext, parts: string[], value: unknown): void {
-  const target = resolveTarget(ctx.doc, parts, true) as WriteTarget;
+  const target = resolveTarget(ctx, parts, true) as WriteTarget;
   setValue(ctx, parts, target, deepCopy(value));
 }
 
@@ -45,7 +46,7 @@ export function applySetOnInsert(ctx: OperatorContext, parts: string[], value: u
 }
 
 export function applyUnset(ctx: OperatorContext, parts: string[]): void {
-  const target = resolveTarget(ctx.doc, parts, false);
+  const target = resolveTarget(ctx, parts, false);
   if (!target || !target.exists) return;
   if (Array.isArray(target.parent)) {
     // $unset of an array element leaves a null in its place, as MongoDB does.
@@ -57,7 +58,7 @@ export function applyUnset(ctx: OperatorContext, parts: string[]): void {
 }
 
 function numericTarget(ctx: OperatorContext, parts: string[], op: string): WriteTarget {
-  const target = resolveTarget(ctx.doc, parts, true) as WriteTarget;
+  const target = resolveTarget(ctx, parts, true) as WriteTarget;
   if (target.exists && !isNumeric(target.current)) {
     throw typeMismatch(
       `Cannot apply ${op} to a value of non-numeric type. {${idText(ctx)}} has the field '${parts[parts.length - 1]}' of non-numeric type ${bsonTypeOf(target.current)}`,
@@ -82,7 +83,7 @@ export function applyMinMax(
   value: unknown,
   op: '$min' | '$max',
 ): void {
-  const target = resolveTarget(ctx.doc, parts, true) as WriteTarget;
+  const target = resolveTarget(ctx, parts, true) as WriteTarget;
   if (target.exists) {
     const c = compareValues(value, target.current);
     if (op === '$min' ? c >= 0 : c <= 0) return;
@@ -100,12 +101,12 @@ export function applyCurrentDate(ctx: OperatorContext, parts: string[], spec: un
         i: (timestampIncrement = (timestampIncrement % 0x7fffffff) + 1),
       })
     : new Date(ctx.now.getTime());
-  const target = resolveTarget(ctx.doc, parts, true) as WriteTarget;
+  const target = resolveTarget(ctx, parts, true) as WriteTarget;
   setValue(ctx, parts, target, value);
 }
 
 export function applyRename(ctx: OperatorContext, parts: string[], toParts: string[]): void {
-  const source = resolveTarget(ctx.doc, parts, false);
+  const source = resolveTarget(ctx, parts, false);
   if (!source || !source.exists) return;
   if (source.throughArray) {
     throw badValue(
@@ -113,7 +114,7 @@ export function applyRename(ctx: OperatorContext, parts: string[], toParts: stri
     );
   }
   const value = source.current;
-  const dest = resolveTarget(ctx.doc, toParts, true) as WriteTarget;
+  const dest = resolveTarget(ctx, toParts, true) as WriteTarget;
   if (dest.throughArray) {
     throw badValue(
       `The destination field cannot be an array element, '${toParts.join('.')}' in doc with ${idText(ctx)} has an array field called '${toParts[0]}'`,
@@ -126,7 +127,7 @@ export function applyRename(ctx: OperatorContext, parts: string[], toParts: stri
 }
 
 export function applyBit(ctx: OperatorContext, parts: string[], spec: unknown): void {
-  const target = resolveTarget(ctx.doc, parts, true) as WriteTarget;
+  const target = resolveTarget(ctx, parts, true) as WriteTarget;
   let value = target.exists ? target.current : undefined;
   for (const [op, operand] of Object.entries(spec as Record<string, unknown>)) {
     if (op !== 'and' && op !== 'or' && op !== 'xor') {
