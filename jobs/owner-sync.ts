@@ -1,10 +1,12 @@
 /**
  * owner-sync: an owner's account carries Owner(U), and the account's business contacts carry U's email.
  * A user who is not (or no longer) an owner, or who was deleted, changes nothing. One bulkWrite per
- * collection for the whole batch.
+ * collection for the whole batch. A job for accounts (one created, or given a business contact: SPEC
+ * §2b) is the job for their owners, found when it runs; an account without an owner has nothing to copy.
  */
 import type { AnyBulkWriteOperation, Document } from 'mongodb';
-import { parseUserJob, syncUserBatch, type UserBatchResult } from '../src/sync/sync-user-batch';
+import { ownerJobDataSchema, parseJobData, toObjectId, type JobCause } from '../src/sync/job-data';
+import { syncUserBatch, type UserBatchResult } from '../src/sync/sync-user-batch';
 import type { SyncJobContext } from '../src/sync/sync-job-context';
 import { InvalidUserError, type UserDocument } from '../src/sync/user-document';
 import { toOwner } from '../src/sync/user-meta';
@@ -12,8 +14,11 @@ import { toOwner } from '../src/sync/user-meta';
 export type OwnerSyncResult = UserBatchResult<{ accountsUpdated: number; contactsUpdated: number }>;
 
 export default async function ownerSync(data: unknown, ctx: SyncJobContext): Promise<OwnerSyncResult> {
+  const payload = parseJobData(ownerJobDataSchema, data);
+  const owners = 'accountIds' in payload ? await ownersOf(ctx, payload.accountIds, payload.cause) : payload;
+  if (owners === undefined) return { accountsUpdated: 0, contactsUpdated: 0, users: {} };
   const { accounts, contacts } = ctx.collections;
-  const { users, totals } = await syncUserBatch(parseUserJob(data), ctx, async batch => {
+  const { users, totals } = await syncUserBatch(owners, ctx, async batch => {
     const owners: (UserDocument & { account: NonNullable<UserDocument['account']> })[] = [];
     for (const user of batch.valid) {
       const id = user._id.toHexString();
@@ -43,4 +48,15 @@ export default async function ownerSync(data: unknown, ctx: SyncJobContext): Pro
     return { accountsUpdated: account.modifiedCount, contactsUpdated: business.modifiedCount };
   });
   return { ...totals, users };
+}
+
+/** The owners of the accounts, as a user batch; undefined when none of the accounts has one yet. */
+async function ownersOf(ctx: SyncJobContext, accountIds: string[], cause: JobCause) {
+  const found = await ctx.collections.users
+    .find(
+      { account: { $in: accountIds.map(toObjectId) }, is_owner: true },
+      { projection: { _id: 1 }, batchSize: accountIds.length + 1 },
+    )
+    .toArray();
+  return found.length === 0 ? undefined : { userIds: found.map(user => String(user._id)), cause };
 }

@@ -36,6 +36,12 @@ export interface Config {
     /** …or this often, whichever comes first (and on shutdown). */
     checkpointEveryMs: number;
   };
+  /**
+   * SPEC §2b: copies also follow changes of orders, tasks, accounts and contacts. Off for platforms whose
+   * own code keeps those copies.
+   * @defaultValue true
+   */
+  syncReferences: boolean;
   collections: CollectionNames;
 }
 

@@ -64,6 +64,7 @@ export const envSchema = z
     LISTENER_LEASE_TTL_MS: integerField(5000, { min: 500 }),
     LISTENER_CHECKPOINT_EVERY_EVENTS: integerField(100, { min: 1 }),
     LISTENER_CHECKPOINT_EVERY_MS: integerField(1000, { min: 10 }),
+    SYNC_REFERENCES: booleanField(true),
     USERS_COLLECTION: collectionField('_users'),
     ACCOUNTS_COLLECTION: collectionField('_accounts'),
     CONTACTS_COLLECTION: collectionField('crm.contacts'),

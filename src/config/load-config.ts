@@ -50,6 +50,7 @@ function resolve(env: ParsedEnv): Config {
       checkpointEveryEvents: env.LISTENER_CHECKPOINT_EVERY_EVENTS,
       checkpointEveryMs: env.LISTENER_CHECKPOINT_EVERY_MS,
     },
+    syncReferences: env.SYNC_REFERENCES,
     collections: {
       users: env.USERS_COLLECTION,
       accounts: env.ACCOUNTS_COLLECTION,

@@ -1,9 +1,10 @@
 /**
- * `user-sync listener`: the only piece that sees user changes, so it must never lose one. It leads only
+ * `user-sync listener`: the only piece that sees changes (of users, and of the documents that reference
+ * them: SPEC §2b), so it must never lose one. It leads only
  * while it holds the lease; it enqueues an event's jobs before its token may be checkpointed; it resumes
  * after the checkpoint on restart and after its own last enqueued event on stream errors.
  */
-import type { ChangeStream, Collection, Document } from 'mongodb';
+import type { ChangeStream, Db, Document } from 'mongodb';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { reconnectDelay } from '../redis/create-redis-connection';
@@ -14,14 +15,19 @@ import { LeaderLease } from './leader-lease';
 import { ListenerStats } from './listener-stats';
 import { MalformedChangeEventError, routeChange, type RoutedJob } from './route-change';
 import { isHistoryLostError } from './stream-errors';
-import { watchPipeline } from './watch-pipeline';
+import { watchPipeline, type WatchScope } from './watch-pipeline';
 import { FaultPointNames, reachFaultPoint } from '../testing/fault-points';
 
 /** Events taken from the driver's buffer at once; a getMore returns at most a few thousand. */
 const MAX_EVENTS_PER_BATCH = 5000;
 
 export interface ChangeListenerOptions {
-  users: Collection<Document>;
+  /**
+   * Watched with one database-level stream, filtered on the server to the scope's collections (see
+   * README, "One stream for five collections"): one oplog scan, one resume token, one leader.
+   */
+  database: Db;
+  scope: WatchScope;
   queues: QueueProvider;
   redis: Redis;
   queuePrefix: string;
@@ -141,7 +147,7 @@ export class ChangeListener {
         'no checkpoint: starting from now (run `user-sync resync --all` to backfill earlier changes)',
       );
     }
-    const stream = this.options.users.watch(watchPipeline(), {
+    const stream = this.options.database.watch(watchPipeline(this.options.scope), {
       fullDocument: 'updateLookup',
       maxAwaitTimeMS: this.options.maxAwaitTimeMS ?? 1000,
       ...(startAfter === undefined ? {} : { startAfter }),
@@ -254,7 +260,7 @@ export class ChangeListener {
     for (const event of events) {
       let jobs;
       try {
-        jobs = routeChange(event);
+        jobs = routeChange(event, this.options.scope.collections);
       } catch (error) {
         if (!(error instanceof MalformedChangeEventError)) throw error;
         this.stats.eventsSkipped += 1;

@@ -5,7 +5,8 @@ import type { ServiceDependencies } from './service-dependencies';
 
 export function startListenerRole(deps: ServiceDependencies, releasers: Releasers): ChangeListener {
   const listener = new ChangeListener({
-    users: deps.collections.users,
+    database: deps.mongo.db,
+    scope: { collections: deps.config.collections, syncReferences: deps.config.syncReferences },
     queues: deps.queues,
     redis: deps.redis,
     queuePrefix: deps.config.queuePrefix,
@@ -16,7 +17,12 @@ export function startListenerRole(deps: ServiceDependencies, releasers: Releaser
     resyncAll: async () => {
       await enqueueResync(
         { all: true },
-        { collections: deps.collections, queues: deps.queues, source: 'listener: history lost' },
+        {
+          collections: deps.collections,
+          queues: deps.queues,
+          source: 'listener: history lost',
+          syncReferences: deps.config.syncReferences,
+        },
       );
     },
   });

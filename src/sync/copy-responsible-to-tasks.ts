@@ -6,6 +6,9 @@ import type { AnyBulkWriteOperation, Document, ObjectId } from 'mongodb';
 import { writeUntilSettled } from './settle';
 import type { SyncCollections } from './sync-job-context';
 
+/** Present, and not an embedded document (null, a string, an array...). */
+const NOT_A_DOCUMENT = { $exists: true, $not: { $type: 'object' } };
+
 export interface CopyResult {
   ordersCopied: number;
   tasksUpdated: number;
@@ -18,15 +21,29 @@ export async function copyResponsibleToTasks(
   return writeUntilSettled(
     () => readResponsibleArrays(collections, orderIds),
     async arrays => {
-      const writes: AnyBulkWriteOperation<Document>[] = arrays.map(({ _id, responsible }) => ({
-        updateMany: {
-          filter: { order_id: _id, 'order_metadata.responsible': { $ne: responsible } },
-          update: { $set: { 'order_metadata.responsible': responsible } },
+      const writes: AnyBulkWriteOperation<Document>[] = arrays.flatMap(({ _id, responsible }) => [
+        {
+          updateMany: {
+            filter: {
+              order_id: _id,
+              'order_metadata.responsible': { $ne: responsible },
+              $or: [{ order_metadata: { $exists: false } }, { order_metadata: { $type: 'object' } }],
+            },
+            update: { $set: { 'order_metadata.responsible': responsible } },
+          },
         },
-      }));
+        // A task created with `order_metadata: null` (or any non-document) cannot take a sub-field: it is
+        // given the whole document instead, or every write to it would fail and the task never converge.
+        {
+          updateMany: {
+            filter: { order_id: _id, order_metadata: NOT_A_DOCUMENT },
+            update: { $set: { order_metadata: { responsible } } },
+          },
+        },
+      ]);
       if (writes.length === 0) return { ordersCopied: 0, tasksUpdated: 0 };
       const result = await collections.tasks.bulkWrite(writes, { ordered: false });
-      return { ordersCopied: writes.length, tasksUpdated: result.modifiedCount };
+      return { ordersCopied: arrays.length, tasksUpdated: result.modifiedCount };
     },
   );
 }

@@ -7,6 +7,7 @@
 import type { AnyBulkWriteOperation, Document, ObjectId } from 'mongodb';
 import { FaultPointNames, reachFaultPoint } from '../testing/fault-points';
 import { bsonEqual } from './bson-equal';
+import { isObjectId } from './job-data';
 import { readRawUsers, sortUsers } from './read-users';
 import { SourceKeptChangingError, MAX_SETTLE_ROUNDS } from './settle';
 import type { SyncCollections } from './sync-job-context';
@@ -85,8 +86,8 @@ export function assignedIds(order: Document): ObjectId[] {
   if (!Array.isArray(order.assigned_user_ids)) return [];
   const seen = new Set<string>();
   return order.assigned_user_ids.filter((id): id is ObjectId => {
-    if ((id as { _bsontype?: string } | null)?._bsontype !== 'ObjectId') return false;
-    const hex = (id as ObjectId).toHexString();
+    if (!isObjectId(id)) return false;
+    const hex = id.toHexString();
     if (seen.has(hex)) return false;
     seen.add(hex);
     return true;

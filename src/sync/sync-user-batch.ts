@@ -5,7 +5,7 @@
  * written for; the others complete. The return value says what happened to each user, for the dashboard.
  */
 import { UnrecoverableError } from 'bullmq';
-import { parseJobData, userIdsOf, userJobDataSchema, type JobCause } from './job-data';
+import { userIdsOf, type JobCause } from './job-data';
 import { readRawUsers, sortUsers, type UserBatch } from './read-users';
 import { writeBatchUntilSettled } from './settle';
 import type { SyncJobContext } from './sync-job-context';
@@ -51,11 +51,6 @@ export async function syncUserBatch<Totals extends Record<string, number>>(
     users[id] = `dead-lettered: ${error.message}`;
   }
   return { users, totals: results.reduce(sum), settled: sortUsers(ids, sources) };
-}
-
-/** Parses a user job's data; a payload that is not a user job at all fails the whole job. */
-export function parseUserJob(data: unknown) {
-  return parseJobData(userJobDataSchema, data);
 }
 
 function addTotals<Totals extends Record<string, number>>(left: Totals, right: Totals): Totals {

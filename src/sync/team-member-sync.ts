@@ -1,24 +1,30 @@
 /**
  * manager-sync and specialist-sync differ only in the order field they follow, so one function serves
- * both. One bulkWrite for the whole batch: an updateMany per user, so the command count does not grow
- * with the batch or the fan-out. A deleted user's copies stay as they were: the order still names them.
+ * both. For users: one bulkWrite for the whole batch, an updateMany per user, so the command count does
+ * not grow with the batch or the fan-out; a deleted user's copies stay as they were. For orders whose own
+ * field changed (SPEC §2b): see sync-team-orders.ts.
  */
 import type { AnyBulkWriteOperation, Document } from 'mongodb';
-import { parseUserJob, syncUserBatch, type UserBatchResult } from './sync-user-batch';
+import { parseJobData, teamMemberJobDataSchema } from './job-data';
+import { syncUserBatch, type UserBatchResult } from './sync-user-batch';
 import type { SyncJobContext } from './sync-job-context';
+import { syncTeamOrders, type TeamOrdersResult } from './sync-team-orders';
 import { toUserMeta } from './user-meta';
 
 export type TeamRole = 'manager' | 'specialist';
 
-export type TeamMemberSyncResult = UserBatchResult<{ ordersMatched: number; ordersUpdated: number }>;
+export type TeamMemberSyncResult =
+  UserBatchResult<{ ordersMatched: number; ordersUpdated: number }> | TeamOrdersResult;
 
 export async function syncTeamMember(
   role: TeamRole,
   data: unknown,
   ctx: SyncJobContext,
 ): Promise<TeamMemberSyncResult> {
+  const payload = parseJobData(teamMemberJobDataSchema, data);
+  if ('orderIds' in payload) return syncTeamOrders(role, payload.orderIds, ctx, payload.cause);
   const copyPath = `metadata.dashclicks_team.${role}`;
-  const { users, totals } = await syncUserBatch(parseUserJob(data), ctx, async batch => {
+  const { users, totals } = await syncUserBatch(payload, ctx, async batch => {
     // Orders already showing the user's meta are not rewritten.
     const writes: AnyBulkWriteOperation<Document>[] = batch.valid.map(user => {
       const meta = toUserMeta(user);

@@ -1,9 +1,12 @@
 /**
- * The copies on orders: the manager and specialist metadata, and metadata.responsible. A deleted manager or
- * specialist keeps its copy (SPEC §2), so only existing users are compared.
+ * The copies on orders: the manager and specialist metadata, and metadata.responsible. An order naming an
+ * existing user must carry exactly its UserMeta; one naming nobody (the field unset or not an id) must carry
+ * no copy (SPEC §2b). A deleted manager or specialist may keep its copy: deleting a user does not touch the
+ * orders that still name it (SPEC §2), while a later change of the order removes it (§2b).
  */
 import type { Document, ObjectId } from 'mongodb';
 import { bsonBytes } from '../sync/bson-equal';
+import { isObjectId } from '../sync/job-data';
 import { USER_FIELDS } from '../sync/read-users';
 import { assignedIds } from '../sync/rebuild-orders';
 import type { SyncCollections } from '../sync/sync-job-context';
@@ -29,6 +32,7 @@ export async function auditOrders(collections: SyncCollections, report: DriftRep
         { manager: { $type: 'objectId' } },
         { specialist: { $type: 'objectId' } },
         { 'assigned_user_ids.0': { $exists: true } },
+        { 'metadata.dashclicks_team': { $exists: true } },
         // An array with nobody assigned still has tasks that must mirror it.
         { 'metadata.responsible': { $type: 'array' } },
       ],
@@ -76,10 +80,17 @@ class MetaBytes {
 function auditOrder(order: Document, metas: MetaBytes, existing: Set<string>, report: DriftReport): void {
   const orderId = String(order._id);
   for (const role of ['manager', 'specialist'] as const) {
-    if (!isObjectId(order[role])) continue;
+    const kind = role === 'manager' ? DriftKinds.orderManager : DriftKinds.orderSpecialist;
+    if (!isObjectId(order[role])) {
+      if (order.metadata?.dashclicks_team?.[role] !== undefined) {
+        report.record(kind, orderId);
+        report.repairs.teamOrders[role].add(orderId);
+      }
+      continue;
+    }
     const hex = order[role].toHexString();
     if (metas.matches(hex, order.metadata?.dashclicks_team?.[role]) === false) {
-      report.record(role === 'manager' ? DriftKinds.orderManager : DriftKinds.orderSpecialist, orderId);
+      report.record(kind, orderId);
       (role === 'manager' ? report.repairs.managerSync : report.repairs.specialistSync).add(hex);
     }
   }
@@ -109,8 +120,4 @@ function responsibleConverged(order: Document, metas: MetaBytes, existing: Set<s
 
 function teamIds(order: Document): ObjectId[] {
   return [order.manager, order.specialist].filter(isObjectId);
-}
-
-function isObjectId(value: unknown): value is ObjectId {
-  return (value as { _bsontype?: string } | null)?._bsontype === 'ObjectId';
 }

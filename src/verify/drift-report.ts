@@ -23,6 +23,8 @@ export interface Repairs {
   ownerSync: Set<string>;
   managerSync: Set<string>;
   specialistSync: Set<string>;
+  /** Orders naming no manager (specialist) that still carry a copy: order-scoped jobs remove it. */
+  teamOrders: { manager: Set<string>; specialist: Set<string> };
   /** Orders to rebuild from assigned_user_ids. */
   responsibleOrders: Set<string>;
   /** Orders whose tasks must get the order's array again. */
@@ -35,6 +37,7 @@ export class DriftReport {
     ownerSync: new Set(),
     managerSync: new Set(),
     specialistSync: new Set(),
+    teamOrders: { manager: new Set(), specialist: new Set() },
     responsibleOrders: new Set(),
     cascadeOrders: new Set(),
   };

@@ -14,8 +14,11 @@ export async function enqueueRepairs(
   const byOrders = (ids: Set<string>) => chunk([...ids], 1000).map(orderIds => ({ orderIds, cause }));
   const planned: Record<SyncQueueName, Record<string, unknown>[]> = {
     [QueueNames.ownerSync]: byUser(repairs.ownerSync),
-    [QueueNames.managerSync]: byUser(repairs.managerSync),
-    [QueueNames.specialistSync]: byUser(repairs.specialistSync),
+    [QueueNames.managerSync]: [...byUser(repairs.managerSync), ...byOrders(repairs.teamOrders.manager)],
+    [QueueNames.specialistSync]: [
+      ...byUser(repairs.specialistSync),
+      ...byOrders(repairs.teamOrders.specialist),
+    ],
     [QueueNames.responsibleRebuild]: byOrders(repairs.responsibleOrders),
     // Orders being rebuilt cascade by themselves; the rest only need their tasks copied again.
     [QueueNames.taskCascade]: byOrders(

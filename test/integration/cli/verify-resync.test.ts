@@ -79,6 +79,19 @@ describe('user-sync verify and resync', () => {
     );
     expect(jobs[0].data.cause).toMatchObject({ operationType: 'resync' });
 
+    // An order (SPEC §2b): its own team and responsible jobs, without resyncing its users.
+    const stale = anOrder({ metadata: { dashclicks_team: { manager: { name: 'left the order' } } } });
+    await h.collections.orders.insertOne(stale);
+    const byOrder = await runCliInProcess(['resync', '--order', String(stale._id)], env);
+    expect(byOrder).toMatchObject({ code: 0, stdout: 'resync enqueued 3 jobs for 1 order\n' });
+    const pool = await h.startWorkers();
+    await h.drain();
+    await pool.close();
+    expect((await h.collections.orders.findOne({ _id: stale._id }))?.metadata).toEqual({
+      dashclicks_team: {},
+      responsible: [],
+    });
+
     expect(await runCliInProcess(['resync'], env)).toMatchObject({ code: 2 });
     expect((await runCliInProcess(['resync', '--user', 'not-an-id'], env)).code).toBe(2);
   });

@@ -58,7 +58,8 @@ describe('listener guarantees', () => {
 
   it('one active listener: a leader whose lease was taken stops streaming within a renewal, before any checkpoint would fence it', async () => {
     const listener = new ChangeListener({
-      users: h.collections.users,
+      database: h.db,
+      scope: { collections: h.config.collections, syncReferences: h.config.syncReferences },
       queues: h.queues,
       redis,
       queuePrefix: h.config.queuePrefix,

@@ -44,7 +44,8 @@ describe('listener after its resume point rolled out of the history', () => {
     const started: ChangeListener[] = [];
     const start = () => {
       const listener = new ChangeListener({
-        users: collections.users,
+        database: mongo.db,
+        scope: { collections: config.collections, syncReferences: config.syncReferences },
         queues,
         redis,
         queuePrefix: config.queuePrefix,
@@ -80,7 +81,8 @@ describe('listener after its resume point rolled out of the history', () => {
         () => second.stats.historyLostRecoveries === 1 && second.stats.streamOpen,
       );
       const resync = await waitUntil('resync jobs', async () => {
-        const jobs = await queues.get('manager-sync').getJobs(['waiting', 'prioritized']);
+        // owner-sync takes every user in a full resync; the order side takes the orders (SPEC §2b).
+        const jobs = await queues.get('owner-sync').getJobs(['waiting', 'prioritized']);
         return jobs.flatMap(job => usersOfJob(job.data)).length >= 5 ? jobs : undefined;
       });
       expect(new Set(resync.flatMap(job => usersOfJob(job.data)))).toEqual(

@@ -45,13 +45,18 @@ describe('change-stream listener', () => {
     overrides: Partial<ConstructorParameters<typeof ChangeListener>[0]> = {},
   ): ChangeListener {
     listener = new ChangeListener({
-      users: h.collections.users,
+      database: h.db,
+      // The user path alone: these tests count its jobs, which order and task inserts would add to.
+      scope: { collections: h.config.collections, syncReferences: false },
       queues: h.queues,
       redis,
       queuePrefix: h.config.queuePrefix,
       logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
       resyncAll: async () => {
-        await enqueueResync({ all: true }, { collections: h.collections, queues: h.queues, source: 'test' });
+        await enqueueResync(
+          { all: true },
+          { collections: h.collections, queues: h.queues, source: 'test', syncReferences: false },
+        );
       },
       leaseTtlMs: 1000,
       checkpointEveryMs: 100,
@@ -223,9 +228,7 @@ describe('change-stream listener', () => {
     await listener.stop();
 
     await h.collections.users.updateOne({ _id: user._id }, { $set: { email: 'while-down@example.com' } });
-    const pool = await h.startWorkers({
-      queueNames: ['manager-sync', 'specialist-sync', 'responsible-rebuild'],
-    });
+    const pool = await h.startWorkers();
     startListener();
     await eventually(
       async () =>
@@ -268,7 +271,9 @@ describe('change-stream listener', () => {
     const first = startListener();
     await eventually(async () => first.stats.leader);
     const second = new ChangeListener({
-      users: h.collections.users,
+      database: h.db,
+      // The user path alone: these tests count its jobs, which order and task inserts would add to.
+      scope: { collections: h.config.collections, syncReferences: false },
       queues: h.queues,
       redis,
       queuePrefix: h.config.queuePrefix,

@@ -20,16 +20,22 @@ describe("the listener's watch pipeline", () => {
   it('passes inserts, deletes and updates of watched paths, with bson types intact', async () => {
     const client = await mongo.connect();
     try {
-      const users = client.db(mongo.databaseName()).collection('users');
-      const stream = trackChangeStream(users.watch(watchPipeline(), { fullDocument: 'updateLookup' }));
+      const db = client.db(mongo.databaseName());
+      const users = db.collection('users');
+      const collections = { users: 'users', accounts: 'a', contacts: 'c', orders: 'o', tasks: 't' };
+      // A database-level stream, as the listener opens it; the pipeline picks the collections.
+      const pipeline = watchPipeline({ collections, syncReferences: true });
+      const stream = trackChangeStream(db.watch(pipeline, { fullDocument: 'updateLookup' }));
       const next = async (): Promise<Document> => (await stream.next()) as Document;
       // The first tryNext opens the stream: writes before it would not be seen.
       expect(await stream.tryNext()).toBeNull();
 
       const id = new ObjectId();
+      const account = new ObjectId();
+      await db.collection('elsewhere').insertOne({ name: 'not a user' });
       await users.insertOne({
         _id: id,
-        account: new ObjectId(),
+        account,
         is_owner: true,
         name: { first: 'Ann' },
         phone: '1',
@@ -56,7 +62,8 @@ describe("the listener's watch pipeline", () => {
         expect(event.documentKey._id).toBeInstanceOf(ObjectId);
         expect(event.documentKey._id.equals(id)).toBe(true);
       }
-      expect(events[1]!.fullDocument).toEqual({ is_owner: true });
+      expect(events[1]!.fullDocument).toEqual({ is_owner: true, account });
+      expect(events.every(e => e.ns.coll === 'users')).toBe(true);
       expect(events[4]).not.toHaveProperty('fullDocument');
     } finally {
       await client.close();

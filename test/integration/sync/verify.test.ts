@@ -45,13 +45,15 @@ describe('verify', () => {
       assigned_user_ids: [ann._id, gone._id],
       metadata: { responsible: [metaOf(gone)] },
     });
+    // SPEC §2b: an order whose specialist was unset keeps no copy of the one it had.
+    const unassignedDrift = anOrder({ metadata: { dashclicks_team: { specialist: metaOf(bob) } } });
     const businessContact = { _id: new ObjectId(), account, type: 'business', email: 'stale@example.com' };
     const taskDrift = aTask(converged, { order_metadata: { responsible: [metaOf(bob), metaOf(ann)] } });
     await insertAll(h.collections, {
       users: [owner, ann, bob, invalid],
       accounts: [{ _id: account, owner: { ...ownerOf(owner), name: 'Old name' } }],
       contacts: [businessContact],
-      orders: [converged, managerDrift, specialistDrift, responsibleDrift],
+      orders: [converged, managerDrift, specialistDrift, responsibleDrift, unassignedDrift],
       tasks: [aTask(converged, { order_metadata: { responsible: [metaOf(ann), metaOf(bob)] } }), taskDrift],
     });
 
@@ -61,7 +63,10 @@ describe('verify', () => {
       'account-owner': { count: 1, samples: [String(account)] },
       'business-contact-email': { count: 1, samples: [String(businessContact._id)] },
       'order-manager': { count: 1, samples: [String(managerDrift._id)] },
-      'order-specialist': { count: 1, samples: [String(specialistDrift._id)] },
+      'order-specialist': {
+        count: 2,
+        samples: expect.arrayContaining([String(specialistDrift._id), String(unassignedDrift._id)]),
+      },
       'order-responsible': { count: 1, samples: [String(responsibleDrift._id)] },
       'task-responsible': { count: 1, samples: [String(taskDrift._id)] },
       'invalid-user': { count: 1, samples: [String(invalid._id)] },
@@ -87,6 +92,9 @@ describe('verify', () => {
       [metaOf(ann)],
     );
     expect((await h.collections.contacts.findOne({ _id: businessContact._id }))?.email).toBe(owner.email);
+    expect((await h.collections.orders.findOne({ _id: unassignedDrift._id }))?.metadata).toEqual({
+      dashclicks_team: {},
+    });
   });
 
   it('reports a converged database as clean', async () => {

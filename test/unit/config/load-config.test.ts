@@ -29,6 +29,7 @@ describe('loadConfig', () => {
       shutdownTimeoutMs: 30000,
       connectTimeoutMs: 10000,
       listener: { leaseTtlMs: 5000, checkpointEveryEvents: 100, checkpointEveryMs: 1000 },
+      syncReferences: true,
       collections: {
         users: '_users',
         accounts: '_accounts',
@@ -60,6 +61,7 @@ describe('loadConfig', () => {
       LISTENER_LEASE_TTL_MS: '2000',
       LISTENER_CHECKPOINT_EVERY_EVENTS: '10',
       LISTENER_CHECKPOINT_EVERY_MS: '250',
+      SYNC_REFERENCES: 'false',
       USERS_COLLECTION: 'users',
       ACCOUNTS_COLLECTION: 'accounts',
       CONTACTS_COLLECTION: 'contacts',
@@ -82,6 +84,7 @@ describe('loadConfig', () => {
       shutdownTimeoutMs: 5000,
       connectTimeoutMs: 3000,
       listener: { leaseTtlMs: 2000, checkpointEveryEvents: 10, checkpointEveryMs: 250 },
+      syncReferences: false,
       collections: {
         users: 'users',
         accounts: 'accounts',
@@ -153,6 +156,11 @@ describe('loadConfig', () => {
     ['DASHBOARD_READ_ONLY', { DASHBOARD_READ_ONLY: 'maybe' }, 'DASHBOARD_READ_ONLY must be true or false'],
     ['LOG_LEVEL', { LOG_LEVEL: 'verbose' }, 'LOG_LEVEL must be one of fatal, error, warn, info, debug'],
     ['LOG_PRETTY', { LOG_PRETTY: 'pretty' }, 'LOG_PRETTY must be true or false (got "pretty")'],
+    [
+      'SYNC_REFERENCES',
+      { SYNC_REFERENCES: 'sometimes' },
+      'SYNC_REFERENCES must be true or false (got "sometimes")',
+    ],
     ['SHUTDOWN_TIMEOUT_MS', { SHUTDOWN_TIMEOUT_MS: '10s' }, 'SHUTDOWN_TIMEOUT_MS must be a positive integer'],
     [
       'CONNECT_TIMEOUT_MS',

@@ -3,14 +3,23 @@ import { MalformedChangeEventError, routeChange } from '../../../src/listener/ro
 
 const userId = new ObjectId();
 const clusterTime = new Timestamp({ t: 1700000000, i: 3 });
+const collections = {
+  users: '_users',
+  accounts: '_accounts',
+  contacts: 'crm.contacts',
+  orders: '_store.orders',
+  tasks: 'projects.tasks',
+};
 const event = (operationType: string, extra: Record<string, unknown> = {}) => ({
   _id: { _data: 'x' },
   operationType,
   clusterTime,
+  ns: { coll: collections.users },
   documentKey: { _id: userId },
   ...extra,
 });
-const queues = (e: Record<string, unknown>) => routeChange(e).map(job => job.queue);
+const route = (e: Record<string, unknown>) => routeChange(e, collections);
+const queues = (e: Record<string, unknown>) => route(e).map(job => job.queue);
 
 describe('routeChange', () => {
   it('insert of an owner -> owner-sync; of anyone else -> nothing', () => {
@@ -66,22 +75,19 @@ describe('routeChange', () => {
   });
 
   it('derives job ids from job type, user and clusterTime, without colons', () => {
-    const [job] = routeChange(event('delete'));
+    const [job] = route(event('delete'));
     expect(job.jobId).toBe(`responsible-rebuild-${userId.toHexString()}-1700000000-3`);
     expect(job.jobId).not.toContain(':');
-    expect(job.data).toEqual({
-      userId: userId.toHexString(),
+    expect(job).toMatchObject({
+      kind: 'user',
+      subjectId: userId.toHexString(),
       cause: { operationType: 'delete', clusterTime: '1700000000.3' },
     });
     expect(job.deduplicationId).toBe(`responsible-rebuild-${userId.toHexString()}`);
   });
 
   it('rejects an event without an ObjectId key or a clusterTime', () => {
-    expect(() => routeChange({ operationType: 'delete', clusterTime, documentKey: { _id: 'abc' } })).toThrow(
-      MalformedChangeEventError,
-    );
-    expect(() => routeChange({ operationType: 'delete', documentKey: { _id: userId } })).toThrow(
-      MalformedChangeEventError,
-    );
+    expect(() => route(event('delete', { documentKey: { _id: 'abc' } }))).toThrow(MalformedChangeEventError);
+    expect(() => route(event('delete', { clusterTime: undefined }))).toThrow(MalformedChangeEventError);
   });
 });

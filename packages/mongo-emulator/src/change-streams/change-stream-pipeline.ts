@@ -3,7 +3,7 @@
  * MongoDB permits in a change stream are accepted, and an output whose `_id` (the resume token) differs
  * from the event's is rejected as MongoDB rejects it: such a stream could never be resumed exactly.
  */
-import { Aggregator } from 'mingo';
+import { Aggregator, Query } from 'mingo';
 import type { Document } from '../types';
 import { commandError, ErrorCodes, MongoCommandError } from '../types';
 import { fromMingo, toMingo } from './mingo-values';
@@ -65,9 +65,13 @@ const SPEC_ERROR =
   /not registered|unregistered|unknown .*operator|invalid .*operator|cannot do exclusion|requires 'scriptEnabled'/i;
 
 export class ChangeStreamPipeline {
+  /**
+   * The leading $match stages, compiled once: every event of the stream's scope is tested against them
+   * (a database-level stream sees every write of the database), and most are filtered out there.
+   */
+  private readonly filters: Query[];
+  /** What follows the leading filters, run only on the events that pass them. */
   private readonly aggregator: Aggregator | null;
-  /** A pipeline of $match stages only returns the event untouched, bson types and all. */
-  private readonly filterOnly: boolean;
   /** The client asked for events over 16 MB to come in fragments ($changeStreamSplitLargeEvent). */
   readonly splitsLargeEvents: boolean;
 
@@ -78,20 +82,25 @@ export class ChangeStreamPipeline {
       (stage, k) => validateStage(stage, k === stages.length - 1) !== SPLIT_STAGE,
     );
     this.splitsLargeEvents = effective.length < stages.length;
-    this.filterOnly = effective.every(stage => Object.keys(stage)[0] === '$match');
+    const leading = effective.findIndex(stage => Object.keys(stage)[0] !== '$match');
+    const matches = leading === -1 ? effective : effective.slice(0, leading);
+    const rest = leading === -1 ? [] : effective.slice(leading);
+    this.filters = matches.map(stage => compileFilter(stage.$match));
     this.aggregator =
-      effective.length > 0
-        ? new Aggregator(toMingo(effective) as Document[], { scriptEnabled: false })
-        : null;
+      rest.length > 0 ? new Aggregator(toMingo(rest) as Document[], { scriptEnabled: false }) : null;
     this.rejectMalformedSpec();
   }
 
   /** The event as the pipeline leaves it, or null when the pipeline filters it out. */
   apply(event: Document): Document | null {
-    if (this.aggregator === null) return event;
+    if (this.filters.length === 0 && this.aggregator === null) return event;
     let output: Document | undefined;
     try {
-      output = this.aggregator.run([toMingo(event) as Document])[0] as Document | undefined;
+      const input = toMingo(event) as Document;
+      if (!this.filters.every(filter => filter.test(input))) return null;
+      // A pipeline of $match stages only returns the event untouched, bson types and all.
+      if (this.aggregator === null) return event;
+      output = this.aggregator.run([input])[0] as Document | undefined;
     } catch (error) {
       if (error instanceof MongoCommandError) throw error;
       throw commandError(
@@ -100,7 +109,6 @@ export class ChangeStreamPipeline {
       );
     }
     if (output === undefined) return null;
-    if (this.filterOnly) return event;
     const restored = fromMingo(output, event) as Document;
     if (!sameResumeToken(restored._id, event._id)) {
       throw commandError(
@@ -119,19 +127,29 @@ export class ChangeStreamPipeline {
    * left for real events.
    */
   private rejectMalformedSpec(): void {
-    if (this.aggregator === null) return;
+    const sample = toMingo(SAMPLE_EVENT) as Document;
     try {
-      this.aggregator.run([toMingo(SAMPLE_EVENT) as Document]);
+      for (const filter of this.filters) filter.test(sample);
+      this.aggregator?.run([sample]);
     } catch (error) {
-      const message = (error as Error).message ?? '';
-      if (SPEC_ERROR.test(message)) {
-        throw new MongoCommandError(
-          168,
-          'InvalidPipelineOperator',
-          `Invalid change stream pipeline: ${message}`,
-        );
-      }
+      rethrowIfMalformed(error);
     }
+  }
+}
+
+function compileFilter(criteria: unknown): Query {
+  try {
+    return new Query(toMingo(criteria) as Document, { scriptEnabled: false });
+  } catch (error) {
+    rethrowIfMalformed(error);
+    throw error;
+  }
+}
+
+function rethrowIfMalformed(error: unknown): void {
+  const message = (error as Error).message ?? '';
+  if (SPEC_ERROR.test(message)) {
+    throw new MongoCommandError(168, 'InvalidPipelineOperator', `Invalid change stream pipeline: ${message}`);
   }
 }
 

@@ -1,0 +1,105 @@
+/**
+ * manager-sync and specialist-sync scoped to orders (SPEC §2b): an order whose manager or specialist field
+ * was set, changed or removed carries UserMeta of the user it names now, or no copy at all when the field
+ * is unset or names no existing user. The field as read is part of each write's filter, so a reassignment
+ * that lands between the read and the write is never overwritten with the old user's copy; settling
+ * re-reads order and user after writing and writes again for every order whose sources moved.
+ */
+import type { AnyBulkWriteOperation, Document } from 'mongodb';
+import { isObjectId, toObjectId } from './job-data';
+import { readRawUsers, sortUsers } from './read-users';
+import { writeBatchUntilSettled, type Sources } from './settle';
+import type { SyncJobContext } from './sync-job-context';
+import type { TeamRole } from './team-member-sync';
+import type { InvalidUserError } from './user-document';
+import { toUserMeta, type UserMeta } from './user-meta';
+
+/** What an order's copy is computed from: the field as stored, and the copy the rules give for it. */
+interface TeamSource {
+  member: unknown;
+  /** null: no copy (unset, not an ObjectId, or no such user). */
+  meta: UserMeta | null;
+}
+
+export interface TeamOrdersResult {
+  ordersMatched: number;
+  ordersUpdated: number;
+  /** Per order: `synced`, `cleared`, `order-not-found`, `dead-lettered: ...`. */
+  orders: Record<string, string>;
+}
+
+export async function syncTeamOrders(
+  role: TeamRole,
+  orderIds: readonly string[],
+  ctx: SyncJobContext,
+  cause: unknown,
+): Promise<TeamOrdersResult> {
+  const copyPath = `metadata.dashclicks_team.${role}`;
+  const orders: Record<string, string> = {};
+  const blocked = new Map<string, InvalidUserError>();
+  const readSources = async (keys: readonly string[]): Promise<Sources<TeamSource>> => {
+    const found = await ctx.collections.orders
+      .find({ _id: { $in: keys.map(toObjectId) } }, { projection: { [role]: 1 }, batchSize: keys.length + 1 })
+      .toArray();
+    const named = [
+      ...new Set(
+        found
+          .map(order => order[role])
+          .filter(isObjectId)
+          .map(id => id.toHexString()),
+      ),
+    ];
+    const users = sortUsers(named, await readRawUsers(ctx.collections, named));
+    const metas = new Map(users.valid.map(user => [user._id.toHexString(), toUserMeta(user)]));
+    const sources: Sources<TeamSource> = new Map();
+    for (const order of found) {
+      const key = String(order._id);
+      const member: unknown = order[role];
+      const hex = isObjectId(member) ? member.toHexString() : undefined;
+      const invalid = hex === undefined ? undefined : users.invalid.get(hex);
+      if (invalid !== undefined) blocked.set(key, invalid);
+      else blocked.delete(key);
+      sources.set(key, { member, meta: hex === undefined ? null : (metas.get(hex) ?? null) });
+    }
+    return sources;
+  };
+  const { results } = await writeBatchUntilSettled(orderIds, readSources, async (sources, keys) => {
+    const writes: AnyBulkWriteOperation<Document>[] = [];
+    for (const key of keys) {
+      const source = sources.get(key);
+      if (source === undefined) orders[key] = 'order-not-found';
+      // A user who breaks the schema would make a wrong copy: the order waits, named, in dead-letter.
+      else if (blocked.has(key)) continue;
+      else {
+        orders[key] = source.meta === null ? 'cleared' : 'synced';
+        writes.push({ updateOne: teamCopyWrite(key, role, copyPath, source) });
+      }
+    }
+    if (writes.length === 0) return { ordersMatched: 0, ordersUpdated: 0 };
+    const result = await ctx.collections.orders.bulkWrite(writes, { ordered: false });
+    return { ordersMatched: result.matchedCount, ordersUpdated: result.modifiedCount };
+  });
+  for (const [key, error] of blocked) {
+    await ctx.rejectSubject(key, { orderIds: [key], cause }, error);
+    orders[key] = `dead-lettered: ${error.message}`;
+  }
+  return {
+    ordersMatched: results.reduce((sum, result) => sum + result.ordersMatched, 0),
+    ordersUpdated: results.reduce((sum, result) => sum + result.ordersUpdated, 0),
+    orders,
+  };
+}
+
+/** Writes only an order that still names the member as read and whose copy differs from the rule's. */
+function teamCopyWrite(key: string, role: TeamRole, copyPath: string, source: TeamSource) {
+  const filter: Document = {
+    _id: toObjectId(key),
+    [role]: source.member === undefined ? { $exists: false } : source.member,
+  };
+  if (source.meta === null) {
+    filter[copyPath] = { $exists: true };
+    return { filter, update: { $unset: { [copyPath]: '' } } };
+  }
+  filter[copyPath] = { $ne: source.meta };
+  return { filter, update: { $set: { [copyPath]: source.meta } } };
+}
