@@ -3,6 +3,7 @@ import { Long } from 'bson';
 import type { Document } from '../types';
 import { ErrorCodes, commandError } from '../types';
 import type { CommandContext, CommandTable } from './command-context';
+import { failGetMoreAfterCheckout } from './fail-points';
 import { optionalInteger, toBigInt } from './numbers';
 
 /** How long a change stream getMore waits for events when the driver sets no maxAwaitTimeMS. */
@@ -17,6 +18,7 @@ async function getMore(ctx: CommandContext): Promise<Document> {
   const { cursors } = ctx.server;
   const entry = cursors.checkOut(id);
   try {
+    failGetMoreAfterCheckout(ctx);
     const batchSize = optionalInteger(ctx.command, 'batchSize');
     const awaitMs = entry.tailable ? (optionalInteger(ctx.command, 'maxTimeMS') ?? DEFAULT_AWAIT_MS) : 0;
     const batch = await entry.cursor.next(batchSize && batchSize > 0 ? batchSize : UNBOUNDED_BATCH, awaitMs);

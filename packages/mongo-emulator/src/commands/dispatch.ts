@@ -114,7 +114,7 @@ export function createDispatcher(options: DispatcherOptions): RequestHandler {
           `Unsupported OP_QUERY command: ${name}. The client driver may require an upgrade.`,
         );
       }
-      const failPoint = server.failPoints.match(name, connection.appName);
+      const failPoint = server.failPoints.match('failCommand', name, connection.appName);
       if (failPoint) return runAfterFailPoint(call, failPoint, handler);
       return execute(call, handler, undefined);
     } catch (error) {
@@ -195,7 +195,10 @@ export function createDispatcher(options: DispatcherOptions): RequestHandler {
       logger.error({ err: error, command: call.name, db: call.request.db }, 'command failed unexpectedly');
     }
     const code = (error as { code?: unknown }).code;
-    const labels = typeof code === 'number' ? errorLabelsFor({ code }, labelContext(call)) : [];
+    // A fail point's explicit errorLabels replace what the server would attach.
+    const labels =
+      (error as { labelsOverride?: string[] }).labelsOverride ??
+      (typeof code === 'number' ? errorLabelsFor({ code }, labelContext(call)) : []);
     return reply(errorReply(error, labels));
   }
 

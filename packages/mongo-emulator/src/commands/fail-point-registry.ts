@@ -1,7 +1,8 @@
 /**
- * The `failCommand` fail point, with mongod's semantics so one test suite runs against both: a mode
- * decides how often it fires (`alwaysOn`, `off`, `{times}`, `{skip}`, `{activationProbability}`),
- * `data` decides which commands it hits and what happens to them.
+ * mongod's test fail points, with its semantics so one test suite runs against both: `failCommand`
+ * (before a command runs) and `failGetMoreAfterCursorCheckout` (inside a getMore, once its cursor is
+ * known). A mode decides how often each fires (`alwaysOn`, `off`, `{times}`, `{skip}`,
+ * `{activationProbability}`), `data` decides which commands it hits and what happens to them.
  */
 import type { Document } from '../types';
 
@@ -30,21 +31,25 @@ interface ActiveFailPoint {
   data: FailCommandData;
 }
 
+export const FAIL_POINTS = ['failCommand', 'failGetMoreAfterCursorCheckout'] as const;
+export type FailPointName = (typeof FAIL_POINTS)[number];
+
 export class FailPointRegistry {
-  private failCommand: ActiveFailPoint | null = null;
-  private timesEntered = 0;
+  private readonly active = new Map<FailPointName, ActiveFailPoint>();
+  private readonly timesEntered = new Map<FailPointName, number>();
 
   /** Returns how many times the fail point fired before, as mongod's `count`. */
-  configure(mode: FailPointMode, data: FailCommandData): number {
-    const count = this.timesEntered;
-    this.timesEntered = 0;
-    this.failCommand = mode.kind === 'off' ? null : { mode, data };
+  configure(name: FailPointName, mode: FailPointMode, data: FailCommandData): number {
+    const count = this.timesEntered.get(name) ?? 0;
+    this.timesEntered.set(name, 0);
+    if (mode.kind === 'off') this.active.delete(name);
+    else this.active.set(name, { mode, data });
     return count;
   }
 
   /** Whether the fail point fires for this command; consumes one of `times`/`skip` when it matches. */
-  match(commandName: string, appName: string | undefined): FailCommandData | null {
-    const active = this.failCommand;
+  match(name: FailPointName, commandName: string, appName: string | undefined): FailCommandData | null {
+    const active = this.active.get(name);
     if (!active || !active.data.failCommands.includes(commandName)) return null;
     if (active.data.appName !== undefined && active.data.appName !== appName) return null;
     const { mode } = active;
@@ -57,7 +62,7 @@ export class FailPointRegistry {
         break;
       case 'times':
         mode.remaining--;
-        if (mode.remaining <= 0) this.failCommand = null;
+        if (mode.remaining <= 0) this.active.delete(name);
         break;
       case 'probability':
         if (Math.random() >= mode.p) return null;
@@ -65,12 +70,12 @@ export class FailPointRegistry {
       default:
         break;
     }
-    this.timesEntered++;
+    this.timesEntered.set(name, (this.timesEntered.get(name) ?? 0) + 1);
     return active.data;
   }
 
   clear(): void {
-    this.failCommand = null;
-    this.timesEntered = 0;
+    this.active.clear();
+    this.timesEntered.clear();
   }
 }

@@ -6,7 +6,8 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { Document } from '../types';
 import { ErrorCodes, MongoCommandError, commandError } from '../types';
 import type { CommandContext, CommandTable } from './command-context';
-import type { FailCommandData, FailPointMode } from './fail-point-registry';
+import type { FailCommandData, FailPointMode, FailPointName } from './fail-point-registry';
+import { FAIL_POINTS } from './fail-point-registry';
 import { optionalInteger, toNumber } from './numbers';
 
 function parseMode(raw: unknown): FailPointMode {
@@ -22,9 +23,10 @@ function parseMode(raw: unknown): FailPointMode {
   throw commandError(ErrorCodes.BadValue, `invalid fail point mode ${JSON.stringify(raw)}`);
 }
 
-function parseData(raw: unknown): FailCommandData {
+function parseData(name: FailPointName, raw: unknown): FailCommandData {
   const data = (raw ?? {}) as Document;
-  const failCommands = data.failCommands;
+  // failGetMoreAfterCursorCheckout names no commands: it is getMore's own.
+  const failCommands = name === 'failGetMoreAfterCursorCheckout' ? ['getMore'] : data.failCommands;
   if (!Array.isArray(failCommands) || !failCommands.every(name => typeof name === 'string')) {
     throw commandError(
       ErrorCodes.BadValue,
@@ -54,12 +56,12 @@ function configureFailPoint(ctx: CommandContext): Document {
       'Unauthorized',
       'configureFailPoint may only be run against the admin database.',
     );
-  const name = ctx.command.configureFailPoint;
-  if (name !== 'failCommand')
+  const name = ctx.command.configureFailPoint as FailPointName;
+  if (!FAIL_POINTS.includes(name))
     throw commandError(ErrorCodes.BadValue, `fail point '${String(name)}' is not supported by the emulator`);
   const mode = parseMode(ctx.command.mode);
-  const data = mode.kind === 'off' ? { failCommands: [] } : parseData(ctx.command.data);
-  return { count: ctx.server.failPoints.configure(mode, data), ok: 1 };
+  const data = mode.kind === 'off' ? { failCommands: [] } : parseData(name, ctx.command.data);
+  return { count: ctx.server.failPoints.configure(name, mode, data), ok: 1 };
 }
 
 export const failPointCommands: CommandTable = { configureFailPoint };
@@ -109,4 +111,24 @@ const CODE_NAMES: Record<number, string> = {
 
 export function codeNameOf(code: number): string {
   return CODE_NAMES[code] ?? `Location${code}`;
+}
+
+/**
+ * failGetMoreAfterCursorCheckout: fails a getMore whose cursor exists, so (unlike failCommand) the error
+ * gets the labels of the cursor's kind, ResumableChangeStreamError for a change stream (SERVER-46091).
+ */
+export function failGetMoreAfterCheckout(ctx: CommandContext): void {
+  const data = ctx.server.failPoints.match(
+    'failGetMoreAfterCursorCheckout',
+    'getMore',
+    ctx.connection.appName,
+  );
+  if (data?.errorCode === undefined) return;
+  const error = new MongoCommandError(
+    data.errorCode,
+    codeNameOf(data.errorCode),
+    "Failing command via 'failGetMoreAfterCursorCheckout' failpoint",
+  );
+  if (data.errorLabels !== undefined) Object.assign(error, { labelsOverride: data.errorLabels });
+  throw error;
 }

@@ -136,6 +136,24 @@ describe('change streams', () => {
     }
   });
 
+  it('a getMore failed after its cursor is checked out is labelled resumable: the stream resumes', async () => {
+    const coll = fx.db.collection<Row>('checked-out');
+    await fx.db.createCollection('checked-out');
+    const stream = trackChangeStream(coll.watch([], { maxAwaitTimeMS: 100 }));
+    try {
+      await stream.tryNext();
+      await fx.failGetMore({ times: 1 }, { errorCode: 6 });
+      await coll.insertOne({ _id: 'after-error' });
+      expect(await stream.next()).toMatchObject({
+        operationType: 'insert',
+        documentKey: { _id: 'after-error' },
+      });
+      expect(fx.count('aggregate')).toBe(2);
+    } finally {
+      await stream.close();
+    }
+  });
+
   it('an aggregate opening a change stream, failed with a retriable code, is labelled resumable', async () => {
     await fx.failCommand({ times: 1 }, { failCommands: ['aggregate'], errorCode: 6 });
     const error = await failure(

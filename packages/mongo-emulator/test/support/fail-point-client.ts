@@ -15,6 +15,8 @@ export interface FailPointClient {
   client: MongoClient;
   db: Db;
   failCommand(mode: unknown, data?: Document): Promise<Document>;
+  /** mongod's failGetMoreAfterCursorCheckout: fails a getMore once its cursor is known. */
+  failGetMore(mode: unknown, data?: Document): Promise<Document>;
   /** How many times the driver sent `name` in this test (retries show up here). */
   count(name: string): number;
 }
@@ -27,6 +29,10 @@ export function useFailPointClient(): FailPointClient {
     handles.client
       .db('admin')
       .command({ configureFailPoint: 'failCommand', mode, data: { appName, ...data } });
+  handles.failGetMore = (mode, data = {}) =>
+    handles.client
+      .db('admin')
+      .command({ configureFailPoint: 'failGetMoreAfterCursorCheckout', mode, data: { appName, ...data } });
   handles.count = name => started.filter(event => event.commandName === name).length;
 
   beforeAll(async () => {
@@ -46,6 +52,7 @@ export function useFailPointClient(): FailPointClient {
   });
   afterEach(async () => {
     await handles.failCommand('off');
+    await handles.failGetMore('off');
     await assertNothingLeaked();
   });
   afterAll(async () => {
