@@ -5,15 +5,19 @@
 FROM node:20-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
+# The MongoDB emulator workspace: the build compiles against it; the runtime image never contains it.
+COPY packages/mongo-emulator/package.json ./packages/mongo-emulator/
 # A lockfile resolved against a registry that serves only some platforms' optional native builds (@swc/*)
 # fails `npm ci`'s completeness check; `npm install` then installs the same locked versions (as .ci/run does).
 RUN npm ci --no-audit --no-fund || npm install --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
+COPY packages ./packages
 COPY src ./src
 COPY jobs ./jobs
 RUN npm run build
 
 # --- production dependencies only, installed from the same lockfile ----------------------------------------
+# packages/ is not copied: without it npm links no workspace, so the emulator (a dev dependency) stays out.
 FROM node:20-slim AS prod-deps
 WORKDIR /app
 COPY package.json package-lock.json ./

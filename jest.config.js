@@ -1,6 +1,15 @@
 /** Unit tests touch no I/O; integration tests run against the servers test/support chooses. */
+const emulator = require('./packages/mongo-emulator/jest.config.js');
+
 const transform = { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] };
-const common = { testEnvironment: 'node', transform, moduleFileExtensions: ['ts', 'js', 'json'] };
+// The workspace package's source, as tsconfig.json's `paths` maps it: tests need no build of it first.
+const moduleNameMapper = { '^@user-sync/mongo-emulator$': '<rootDir>/packages/mongo-emulator/src/index.ts' };
+const common = {
+  testEnvironment: 'node',
+  transform,
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  moduleNameMapper,
+};
 
 module.exports = {
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
@@ -15,5 +24,7 @@ module.exports = {
       // Probes Docker once and prints which backends (MongoDB, Redis) the run uses.
       globalSetup: '<rootDir>/test/support/integration-global-setup.ts',
     },
+    // The emulator package's own suites (packages/mongo-emulator/jest.config.js), so CI runs both.
+    ...emulator.projects,
   ],
 };

@@ -3,7 +3,7 @@
  * embedded emulator starts in this process, without REDIS_URL a throwaway redis-server (no persistence)
  * on a free port. Each says what it is, because the figures mean different things on each.
  */
-import { startMongoEmulator } from '../src/dev/mongo-emulator';
+import { startMongoEmulator } from '@user-sync/mongo-emulator';
 import { startRedisServer } from '../src/dev/start-redis-server';
 import { scrubUrlCredentials } from '../src/logging/scrub-url-credentials';
 

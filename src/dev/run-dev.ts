@@ -17,6 +17,7 @@ import { openServiceDependencies } from '../roles/service-dependencies';
 import { startAllRoles } from '../roles/start-all-roles';
 import type { CliContext } from '../cli/cli-context';
 import { devBanner } from './dev-banner';
+import { loadMongoEmulator } from './load-mongo-emulator';
 import { loadSampleData, sampleSimulatedUserIds } from './sample-data';
 import { simulateChanges } from './simulate-changes';
 import { startRedisServer } from './start-redis-server';
@@ -100,8 +101,8 @@ export async function runDev(options: DevOptions, context: CliContext): Promise<
 
 async function devMongo(env: RawEnv, releasers: Releasers, logger: Logger) {
   if (set(env.MONGO_URL)) return { url: env.MONGO_URL as string, source: 'MONGO_URL' };
-  // Imported here only: no production command ever loads the emulator.
-  const { startMongoEmulator } = await import('./mongo-emulator');
+  // Loaded here only: no production command ever loads the emulator, and the production image lacks it.
+  const { startMongoEmulator } = await loadMongoEmulator();
   const emulator = await startMongoEmulator({
     port: 0,
     logger: logger.child({ component: 'mongo-emulator' }),

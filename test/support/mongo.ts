@@ -5,7 +5,7 @@
  * 2. testcontainers' MongoDB (a one-node replica set), when a Docker engine answers.
  * 3. a local `mongod` through mongodb-memory-server, only when a binary is already there
  *    (MONGOMS_SYSTEM_BINARY or `mongod` on PATH): nothing is ever downloaded.
- * 4. the embedded emulator (src/dev/mongo-emulator), which needs nothing installed.
+ * 4. the embedded emulator (@user-sync/mongo-emulator, packages/mongo-emulator), which needs nothing installed.
  * Call it in `beforeAll` and `release()` in `afterAll`.
  */
 import { randomUUID } from 'node:crypto';
@@ -107,7 +107,7 @@ async function startMemoryServer(systemBinary: string): Promise<Server> {
 }
 
 async function startEmulator(): Promise<Server> {
-  const { startMongoEmulator } = await import('../../src/dev/mongo-emulator');
+  const { startMongoEmulator } = await import('@user-sync/mongo-emulator');
   const emulator = await startMongoEmulator({ port: 0 });
   return {
     uri: emulator.uri,

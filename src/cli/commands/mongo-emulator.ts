@@ -1,17 +1,23 @@
 /**
  * Runs the embedded MongoDB-compatible server standalone, for local development against the real default
- * MONGO_URL. The emulator is imported only inside `run`: production commands never load it.
+ * MONGO_URL. The emulator is loaded only inside `run`: production commands never load it, and the production
+ * image does not contain it (it is a development dependency).
  */
 import pino from 'pino';
 import { loadConfig } from '../../config/load-config';
+import { loadMongoEmulator } from '../../dev/load-mongo-emulator';
+import { isNamed } from '../../errors/error-shape';
 import { handleShutdownSignals } from '../../lifecycle/handle-shutdown-signals';
 import { Releasers } from '../../lifecycle/releasers';
 import { createLogger } from '../../logging/create-logger';
+import { ExitCodes } from '../cli-context';
 import { defineCommand } from '../command-definition';
 import { parsePort, parsePositiveInt } from '../option-parsers';
 
 export interface MongoEmulatorCommandOptions {
   port: number;
+  host: string;
+  advertiseHost?: string;
   oplogEvents?: number;
   verbose?: boolean;
 }
@@ -22,6 +28,15 @@ export const mongoEmulatorCommand = defineCommand<MongoEmulatorCommandOptions>({
     command
       .description('run the embedded MongoDB-compatible server standalone (replica set rs0); prints its URI')
       .option('--port <n>', 'TCP port; 0 picks a free one', parsePort, 27017)
+      .option(
+        '--host <host>',
+        'interface to listen on; 0.0.0.0 serves other machines and containers',
+        '127.0.0.1',
+      )
+      .option(
+        '--advertise-host <name>',
+        'the name clients reach it by, reported in hello and the URI (default: --host)',
+      )
       .option('--oplog-events <n>', 'change events kept for resuming change streams', parsePositiveInt)
       .option('--verbose', 'log every command'),
   run: async (options, context) => {
@@ -30,9 +45,19 @@ export const mongoEmulatorCommand = defineCommand<MongoEmulatorCommandOptions>({
     const logger = createLogger({ ...config, destination: pino.destination({ dest: 2, sync: true }) }).child({
       role: 'mongo-emulator',
     });
-    const { startMongoEmulator } = await import('../../dev/mongo-emulator');
+    let emulatorModule;
+    try {
+      emulatorModule = await loadMongoEmulator();
+    } catch (error) {
+      if (!isNamed(error, 'MongoEmulatorMissingError')) throw error;
+      context.stderr.write(`user-sync mongo-emulator: ${(error as Error).message}\n`);
+      return ExitCodes.failure;
+    }
+    const { startMongoEmulator } = emulatorModule;
     const emulator = await startMongoEmulator({
       port: options.port,
+      host: options.host,
+      advertisedHost: options.advertiseHost,
       oplogEvents: options.oplogEvents,
       verbose: options.verbose ?? false,
       logger,

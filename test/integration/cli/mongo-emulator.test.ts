@@ -1,22 +1,32 @@
 /**
  * `user-sync mongo-emulator` as a developer runs it: prints a URI a driver can use, serves change-stream
- * capable replica set `rs0`, and stops cleanly on SIGTERM.
+ * capable replica set `rs0`, and stops cleanly on SIGTERM; with `--host 0.0.0.0 --advertise-host A` it serves
+ * other machines and containers, which reach it as A.
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import os from 'node:os';
 import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
 import { assertNothingLeaked, trackChildProcess, trackMongoClient } from '../../support/leak-guard';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
+// Another machine would dial a non-loopback address; a machine with only loopback tests with that.
+const EXTERNAL =
+  Object.values(os.networkInterfaces())
+    .flatMap(entries => entries ?? [])
+    .find(entry => entry.family === 'IPv4' && !entry.internal)?.address ?? '127.0.0.1';
 
 describe('user-sync mongo-emulator', () => {
   afterEach(() => assertNothingLeaked());
 
-  it('prints a working URI and exits 0 on SIGTERM', async () => {
+  it.each([
+    ['127.0.0.1', []],
+    [EXTERNAL, ['--host', '0.0.0.0', '--advertise-host', EXTERNAL]],
+  ])('prints a working URI on %s and exits 0 on SIGTERM', async (host, hostArgs) => {
     const child = trackChildProcess(
-      spawn(TSX, ['src/cli/bin.ts', 'mongo-emulator', '--port', '0', '--oplog-events', '100'], {
+      spawn(TSX, ['src/cli/bin.ts', 'mongo-emulator', '--port', '0', '--oplog-events', '100', ...hostArgs], {
         cwd: ROOT,
         env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'warn' },
         stdio: ['ignore', 'pipe', 'pipe'],
@@ -36,7 +46,7 @@ describe('user-sync mongo-emulator', () => {
       });
       child.once('exit', code => reject(new Error(`exited with ${code} before printing a URI:\n${stderr}`)));
     });
-    expect(uri).toMatch(/^mongodb:\/\/127\.0\.0\.1:\d+\/\?replicaSet=rs0$/);
+    expect(uri).toMatch(new RegExp(`^mongodb://${host.replace(/\./g, '\\.')}:\\d+/\\?replicaSet=rs0$`));
 
     const client = trackMongoClient(await new MongoClient(uri).connect());
     try {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { MongoClient } from 'mongodb';
 import { freePort } from '../../../src/dev/free-port';
-import { startMongoEmulator, type MongoEmulator } from '../../../src/dev/mongo-emulator';
+import { startMongoEmulator, type MongoEmulator } from '@user-sync/mongo-emulator';
 import { startAll, type AllProcess } from '../../support/all-process';
 import { acquireTestMongo, type TestMongo } from '../../support/mongo';
 import { acquireTestRedis, type TestRedis } from '../../support/redis';

@@ -1,5 +1,5 @@
 import { MongoClient, type ObjectId } from 'mongodb';
-import { startMongoEmulator } from '../../../src/dev/mongo-emulator';
+import { startMongoEmulator } from '@user-sync/mongo-emulator';
 import { acquireTestRedis, type TestRedis } from '../../support/redis';
 import { assertNothingLeaked, trackMongoClient } from '../../support/leak-guard';
 import { spawnCli } from '../../support/cli-process';

@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import pino from 'pino';
 import { connectMongo } from '../../../src/db/connect-mongo';
-import { startMongoEmulator } from '../../../src/dev/mongo-emulator';
+import { startMongoEmulator } from '@user-sync/mongo-emulator';
 import { syncCollections } from '../../../src/db/sync-collections';
 import { ChangeListener } from '../../../src/listener/change-listener';
 import { createQueue } from '../../../src/queues/create-queue';
