@@ -17,8 +17,8 @@ source "$(dirname "$0")/images.sh"
 
 PROJECT=us-compose-$$
 LOG_DIR=$(mktemp -d "${TMPDIR:-/tmp}/user-sync-compose-logs.XXXXXX")
-# podman-compose stops with 10 s whatever stop_grace_period says: the stricter of the two is the bound.
-STOP_BOUND_MS=10000
+# podman-compose stops with 10 s whatever stop_grace_period says: the stricter of the two is the grace.
+STOP_GRACE_S=10
 
 select_engine
 if [ "$ENGINE" = docker ]; then
@@ -123,17 +123,16 @@ check_convergence() {
 }
 step "a user change reaches accounts.owner" check_convergence
 
-# Stops one container with the engine (SIGTERM, then SIGKILL after the grace) and checks that it exited 0
-# on its own, well within the grace. Sets STOPPED_MS.
+# Stops one container as compose does (SIGTERM, SIGKILL after the grace) and checks that it exited 0 on
+# its own: a SIGKILL would leave 137. The time printed is the engine's whole stop; the engine's own share
+# varies (podman once took 20 s before it sent the signal, which the role then handled in 16 ms).
 stop_within_grace() {
   local name=$1 started code
   started=$(date +%s%N)
-  $ENGINE stop -t 40 "$name" >/dev/null
-  STOPPED_MS=$((($(date +%s%N) - started) / 1000000))
+  timeout 120 "$ENGINE" stop -t "$STOP_GRACE_S" "$name" >/dev/null
   code=$($ENGINE inspect --format '{{.State.ExitCode}}' "$name")
-  log "stopped $name: exit $code in $STOPPED_MS ms"
-  [ "$code" = 0 ] || die "$name exited $code"
-  [ "$STOPPED_MS" -lt "$STOP_BOUND_MS" ] || die "$name took $STOPPED_MS ms to stop"
+  log "stopped $name: exit $code, $((($(date +%s%N) - started) / 1000000)) ms from \`$ENGINE stop\` to its return"
+  [ "$code" = 0 ] || die "$name exited $code (137: killed when its ${STOP_GRACE_S} s grace ran out)"
 }
 
 check_takeover() {
