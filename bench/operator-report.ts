@@ -15,6 +15,8 @@ export const OPERATOR_TARGETS = {
   steadyChangesPerSec: 50,
   steadyMaxP50Ms: 50,
   steadyMaxP99Ms: 250,
+  bulkTasks: 10_000,
+  bulkMinTasksPerSec: 1_000,
 } as const;
 
 export interface OperatorTargetsMet {
@@ -69,6 +71,7 @@ export function renderOperator(result: OperatorResult | { skipped: string }): st
       `≥ ${n(OPERATOR_TARGETS.burstMinChangesPerSec)} changes/s at ${n(OPERATOR_TARGETS.burstChanges)}: ` +
       `${verdict(met.burst, burst.changes, OPERATOR_TARGETS.burstChanges)} |`,
     ...(steady === undefined ? [] : [steadyRow(steady, met.steady === true)]),
+    ...referenceRows(result),
     '',
     `The resync process exited with ${describeExit(backfill.resync.exit)} after ${n(backfill.resync.ms / 1000)} s ` +
       `("${backfill.resync.summary}"), peak RSS ${n(backfill.resync.peakRssMiB)} MiB ` +
@@ -85,6 +88,28 @@ export function renderOperator(result: OperatorResult | { skipped: string }): st
       `After SIGTERM it exited with ${describeExit(result.allExit)}.`,
     ...(steady === undefined ? [] : ['', steadyParagraph(steady)]),
   ];
+}
+
+/** SPEC §2b: the other side of the join, as the platform's services change it. */
+function referenceRows({ reassignment, taskInsert }: OperatorResult): string[] {
+  const rows: string[] = [];
+  if (reassignment !== undefined)
+    rows.push(
+      `| reassignment: an order's manager changed every ${n(1000 / reassignment.ratePerSec)} ms | ` +
+        `${n(reassignment.reassignments)} orders (${n(reassignment.converged)} converged) | ` +
+        `each: ${n(ms(reassignment.p50Ms))} (p50), ${n(ms(reassignment.p99Ms))} (p99) | ` +
+        `${n(reassignment.ratePerSec)} orders/s | reported |`,
+    );
+  if (taskInsert !== undefined) {
+    const met = (taskInsert.tasksPerSec ?? 0) >= OPERATOR_TARGETS.bulkMinTasksPerSec;
+    rows.push(
+      `| bulk task insert: one insertMany, one task per order, bare | ${n(taskInsert.tasks)} tasks | ` +
+        `${taskInsert.convergedMs === undefined ? `not in time (${n(taskInsert.tasks - taskInsert.copied)} left)` : n(taskInsert.convergedMs / 1000)} | ` +
+        `${n(taskInsert.tasksPerSec)} tasks/s | ≥ ${n(OPERATOR_TARGETS.bulkMinTasksPerSec)} tasks/s at ` +
+        `${n(OPERATOR_TARGETS.bulkTasks)}: ${met ? 'met' : '**not met**'}${taskInsert.tasks < OPERATOR_TARGETS.bulkTasks ? ' (below the target size)' : ''} |`,
+    );
+  }
+  return rows;
 }
 
 function steadyRow(steady: SteadyResult, met: boolean): string {

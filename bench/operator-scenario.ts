@@ -17,6 +17,12 @@ import { readServiceCounters, waitForIdleQueues, type ServiceCounters } from './
 import type { Exit } from './operator-process';
 import { ORDERS_PER_USER, seedOperatorData, TASKS_PER_ORDER } from './operator-seed';
 import { startAll, startOperatorStack } from './operator-stack';
+import {
+  measureReassignment,
+  measureTaskInsert,
+  type ReassignmentResult,
+  type TaskInsertResult,
+} from './operator-references';
 import { measureSteady, type SteadyResult } from './operator-steady';
 import { REPO_ROOT } from './repo-root';
 import { round } from './stats';
@@ -29,6 +35,10 @@ export interface OperatorOptions {
   backfill: number;
   /** Seconds of renames at 50/s after the burst, each timed to its last copy; 0 skips the phase. */
   steadySeconds: number;
+  /** Orders reassigned at 20/s (SPEC §2b), each timed to its copy; 0 skips. @defaultValue 200 */
+  reassignments?: number;
+  /** Tasks inserted at once, bare, each timed to its copy; 0 skips. @defaultValue 10,000 */
+  bulkTasks?: number;
   /** The user-sync CLI to run, e.g. dist/src/cli/bin.js. */
   cli: string;
   /** Per phase; by default a minute plus 25 ms per change or user, room for a rate of 40/s. */
@@ -49,6 +59,9 @@ export interface OperatorResult {
   burst: BurstResult;
   /** Undefined when skipped (`steadySeconds` 0). */
   steady: SteadyResult | undefined;
+  /** SPEC §2b phases; undefined when skipped. */
+  reassignment?: ReassignmentResult;
+  taskInsert?: TaskInsertResult;
   /** /metrics of `all` at the end. */
   service: ServiceCounters;
   /** `all` after SIGTERM: 0 is a clean shutdown. */
@@ -109,6 +122,18 @@ export async function measureOperatorScenario(
     steady = await measureSteady(db, userIds, { seconds: options.steadySeconds }, progress);
     await waitForIdleQueues(service.url, 30_000);
   }
+  const reassignments = options.reassignments ?? 200;
+  const reassignment =
+    reassignments > 0
+      ? await measureReassignment(db, userIds, { count: reassignments }, progress)
+      : undefined;
+  await waitForIdleQueues(service.url, 30_000);
+  const bulkTasks = options.bulkTasks ?? 10_000;
+  const taskInsert =
+    bulkTasks > 0
+      ? await measureTaskInsert(db, { tasks: bulkTasks, timeoutMs: timeout(bulkTasks) }, progress)
+      : undefined;
+  await waitForIdleQueues(service.url, 30_000);
   const counters = await readServiceCounters(service.url);
   const allExit = await service.process.stop();
   return {
@@ -122,6 +147,8 @@ export async function measureOperatorScenario(
     drainMs: drainMs === undefined ? undefined : round(drainMs),
     burst,
     steady,
+    reassignment,
+    taskInsert,
     service: counters,
     allExit,
   };
@@ -129,7 +156,7 @@ export async function measureOperatorScenario(
 
 /** `npm run bench`'s section: runs the CLI compiled next to the benchmark; without Redis, says so. */
 export async function measureOperatorSection(
-  sizes: Pick<OperatorOptions, 'burst' | 'backfill' | 'steadySeconds'>,
+  sizes: Pick<OperatorOptions, 'burst' | 'backfill' | 'steadySeconds' | 'reassignments' | 'bulkTasks'>,
   releasers: Releasers,
   progress: (message: string) => void,
 ): Promise<OperatorResult | { skipped: string }> {

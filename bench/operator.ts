@@ -2,6 +2,7 @@
  * The operator scenario alone, at any size:
  *   npx tsc -p tsconfig.bench.json
  *   node dist/bench/operator.js [--burst 10000] [--backfill 100000] [--steady SECONDS, 0 skips: 20]
+ *                               [--reassign ORDERS: 200] [--bulk-tasks TASKS: 10000]
  *                               [--cli dist/src/cli/bin.js] [--timeout SECONDS] [--json FILE]
  * Prints the markdown section of `npm run bench` (plus the machine it ran on) and releases everything it
  * started, also on Ctrl-C. `--cli` may point at another build, to compare two versions of the service.
@@ -45,6 +46,8 @@ function parseArguments(argv: string[]): Arguments {
     burst: count('--burst', 10_000),
     backfill: count('--backfill', 100_000),
     steadySeconds: count('--steady', 20, 0),
+    reassignments: count('--reassign', 200, 0),
+    bulkTasks: count('--bulk-tasks', 10_000, 0),
     cli,
     timeoutMs: timeout === undefined ? undefined : count('--timeout', 0) * 1000,
     json: value('--json'),

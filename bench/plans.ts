@@ -14,7 +14,7 @@ export interface BenchPlan {
   fanOut: FanOutOptions;
   endToEnd: EndToEndOptions;
   /** Sizes of the targets; the scenario's run time grows with them (minutes below the targets). */
-  operator: Pick<OperatorOptions, 'burst' | 'backfill' | 'steadySeconds'>;
+  operator: Pick<OperatorOptions, 'burst' | 'backfill' | 'steadySeconds' | 'reassignments' | 'bulkTasks'>;
 }
 
 export const PLANS: Record<'full' | 'quick', BenchPlan> = {
@@ -32,7 +32,7 @@ export const PLANS: Record<'full' | 'quick', BenchPlan> = {
       warmup: { orders: 1_000, rounds: 3 },
     },
     endToEnd: { jobs: 1_000, ordersPerUser: 10, idleJobs: 100 },
-    operator: { burst: 10_000, backfill: 100_000, steadySeconds: 20 },
+    operator: { burst: 10_000, backfill: 100_000, steadySeconds: 20, reassignments: 200, bulkTasks: 10_000 },
   },
   quick: {
     ops: {
@@ -43,6 +43,6 @@ export const PLANS: Record<'full' | 'quick', BenchPlan> = {
     latency: { warmupWrites: 10, rounds: 2, writesPerRound: 50 },
     fanOut: { orderCounts: [100, 1_000], rounds: () => 2, warmup: { orders: 100, rounds: 1 } },
     endToEnd: { jobs: 100, ordersPerUser: 10, idleJobs: 10 },
-    operator: { burst: 200, backfill: 500, steadySeconds: 3 },
+    operator: { burst: 200, backfill: 500, steadySeconds: 3, reassignments: 20, bulkTasks: 500 },
   },
 };

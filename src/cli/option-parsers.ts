@@ -16,6 +16,13 @@ export function parsePositiveInt(value: string): number {
   return parsed;
 }
 
+/** A duration in seconds, fractions allowed: `--grace 0.5`. */
+export function parseSeconds(value: string): number {
+  const parsed = /^\d+(\.\d+)?$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isFinite(parsed)) throw new InvalidArgumentError('must be a number of seconds, e.g. 5 or 0.5.');
+  return parsed;
+}
+
 /** `--queues a,b`: sync queues only (nothing consumes dead-letter). */
 export function parseSyncQueueList(value: string): SyncQueueName[] {
   const names = value

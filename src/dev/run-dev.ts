@@ -10,6 +10,7 @@ import type { RawEnv } from '../config/env-schema';
 import { loadConfig } from '../config/load-config';
 import { handleShutdownSignals } from '../lifecycle/handle-shutdown-signals';
 import { Releasers } from '../lifecycle/releasers';
+import { watchParent } from '../lifecycle/watch-parent';
 import { createLogger, type Logger } from '../logging/create-logger';
 import { scrubUrlCredentials } from '../logging/scrub-url-credentials';
 import { openServiceDependencies } from '../roles/service-dependencies';
@@ -17,7 +18,7 @@ import { startAllRoles } from '../roles/start-all-roles';
 import type { CliContext } from '../cli/cli-context';
 import { devBanner } from './dev-banner';
 import { loadMongoEmulator } from './load-mongo-emulator';
-import { loadSampleData, sampleStaffIds } from './sample-data';
+import { loadSampleData, sampleSimulatedUserIds } from './sample-data';
 import { simulateChanges } from './simulate-changes';
 import { startRedisServer } from './start-redis-server';
 
@@ -41,7 +42,11 @@ export async function runDev(options: DevOptions, context: CliContext): Promise<
     destination: pino.destination({ dest: 2, sync: true }),
   }).child({ role: 'dev' });
   const releasers = new Releasers(logger);
-  handleShutdownSignals({ releasers, logger, timeoutMs: given.shutdownTimeoutMs });
+  const shutdown = handleShutdownSignals({ releasers, logger, timeoutMs: given.shutdownTimeoutMs });
+  releasers.add(
+    'parent watch',
+    watchParent(() => void shutdown.shutdown('the parent process exited (npm was sent SIGTERM?)')),
+  );
   try {
     const mongo = await devMongo(context.env, releasers, logger);
     const redis = await devRedis(context.env, releasers);
@@ -69,7 +74,7 @@ export async function runDev(options: DevOptions, context: CliContext): Promise<
     if (options.simulate) {
       const simulation = simulateChanges({
         users: deps.collections.users,
-        userIds: sampleStaffIds(),
+        userIds: sampleSimulatedUserIds(),
         intervalMs: options.simulateEveryMs,
         logger,
       });
@@ -110,7 +115,7 @@ async function devRedis(env: RawEnv, releasers: Releasers) {
   if (set(env.REDIS_URL)) return { url: env.REDIS_URL as string, source: 'REDIS_URL' };
   const redis = await startRedisServer();
   releasers.add('redis-server', () => redis.stop());
-  return { url: redis.url, source: 'redis-server started for this run' };
+  return { url: redis.url, source: `redis-server started for this run, pid ${redis.pid}` };
 }
 
 async function waitForStream(stats: { streamOpen: boolean }, timeoutMs = 30_000): Promise<void> {

@@ -127,9 +127,24 @@ export async function loadSampleData(
   return counts;
 }
 
-/** The sample users who work on orders: what `--simulate` changes. */
+/** The sample users who work on orders. */
 export function sampleStaffIds(): ObjectId[] {
   return STAFF.map((_person, index) => sampleId('b', index + 1));
+}
+
+/** The clients' account owners. */
+export function sampleOwnerIds(): ObjectId[] {
+  return CLIENTS.map((_client, c) => sampleId('b', 100 + c));
+}
+
+/**
+ * What `--simulate` changes, in turn: staff and owners alternating, so the first few changes already
+ * reach every queue (a staff change the team queues and task-cascade, an owner's change owner-sync).
+ */
+export function sampleSimulatedUserIds(): ObjectId[] {
+  const staff = sampleStaffIds();
+  const owners = sampleOwnerIds();
+  return staff.flatMap((id, index) => (index < owners.length ? [id, owners[index]] : [id]));
 }
 
 /** MongoDB stores no `undefined`; dropping the keys keeps the sample documents what the copies assume. */

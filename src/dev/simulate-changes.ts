@@ -1,7 +1,8 @@
 /**
- * `dev --simulate`: keeps changing the sample staff, one user every interval, in the ways the listener
- * watches (name, phone, image; now and then a phone removed, the case the seed's trigger missed). Each
- * change flows listener -> queues -> workers -> orders and tasks, so a newcomer sees jobs in the dashboard.
+ * `dev --simulate`: keeps changing sample users, one every interval, in the ways the listener watches
+ * (name, phone, image; now and then a phone removed, the case the seed's trigger missed). Each change flows
+ * listener -> queues -> workers -> orders, tasks and, for an account owner, the account, so a newcomer
+ * sees jobs on every queue of the dashboard.
  */
 import type { Collection, Document, ObjectId } from 'mongodb';
 import type { Logger } from '../logging/create-logger';

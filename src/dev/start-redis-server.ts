@@ -2,8 +2,12 @@
  * `dev` without REDIS_URL: a throwaway redis-server on a free loopback port, its data in a temp dir that
  * goes away with it. Persistence stays off (dev data is sample data) and `noeviction` is set, as BullMQ
  * needs in every Redis it uses.
+ *
+ * It runs in a process group of its own: Ctrl-C signals the terminal's whole group, and a redis-server in
+ * it would die at once, while the workers still need it to finish their jobs. dev stops it last instead.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { freePort } from './free-port';
 import { tmpdir } from 'node:os';
@@ -13,6 +17,7 @@ import { findExecutable } from './find-executable';
 export interface DevRedisServer {
   url: string;
   port: number;
+  pid: number;
   /** SIGTERM, wait for the exit, remove the temp dir. Idempotent. */
   stop(): Promise<void>;
 }
@@ -42,12 +47,20 @@ export async function startRedisServer(binary = findExecutable('redis-server')):
     await rm(dir, { recursive: true, force: true });
     throw error;
   }
+  // A forced exit (second Ctrl-C, shutdown timeout) skips stop(); the server must not outlive dev anyway.
+  const killOnExit = () => {
+    child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  };
+  process.once('exit', killOnExit);
   let stopping: Promise<void> | undefined;
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
+    pid: child.pid as number,
     stop: () => {
       stopping ??= (async () => {
+        process.off('exit', killOnExit);
         if (child.exitCode === null && child.signalCode === null) {
           const exited = new Promise(resolve => child.once('exit', resolve));
           child.kill('SIGTERM');
@@ -61,7 +74,7 @@ export async function startRedisServer(binary = findExecutable('redis-server')):
 }
 
 function spawnUntilReady(binary: string, args: string[]): Promise<ChildProcess> {
-  const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   return new Promise((resolve, reject) => {
     let output = '';
     const done = (error?: Error) => {

@@ -1,14 +1,16 @@
 /**
  * Bull Board for every queue, dead-letter included (SPEC §3), as an express router to mount at
  * `DASHBOARD_BASE_PATH`. Read-only mode (DASHBOARD_READ_ONLY) hides retry, promote, clean and delete.
+ * dead-letter gets an adapter of its own that presents it as the parking lot it is.
  */
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import type { Queue } from 'bullmq';
 import type { RequestHandler } from 'express';
-import { ALL_QUEUES, type QueueName } from '../queues/queue-names';
+import { ALL_QUEUES, QueueNames, type QueueName } from '../queues/queue-names';
 import { DASHBOARD_BASE_PATH } from '../routes';
+import { DeadLetterBoardAdapter } from './dead-letter-board-adapter';
 
 type BoardServerAdapter = Parameters<typeof createBullBoard>[0]['serverAdapter'];
 
@@ -23,8 +25,10 @@ export function createDashboardRouter(options: DashboardRouterOptions): RequestH
   const serverAdapter = new ExpressAdapter();
   serverAdapter.setBasePath(DASHBOARD_BASE_PATH);
   createBullBoard({
-    queues: (options.queueNames ?? ALL_QUEUES).map(
-      name => new BullMQAdapter(options.queues.get(name), { readOnlyMode: options.readOnly }),
+    queues: (options.queueNames ?? ALL_QUEUES).map(name =>
+      name === QueueNames.deadLetter
+        ? new DeadLetterBoardAdapter(options.queues.get(name), { readOnly: options.readOnly })
+        : new BullMQAdapter(options.queues.get(name), { readOnlyMode: options.readOnly }),
     ),
     // @bull-board/express 9.10.1 pins its own copy of @bull-board/api 9.10.1 next to our 9.10.2: the same
     // adapter contract, but TypeScript sees two unrelated declarations of it.

@@ -1,15 +1,18 @@
 /**
  * The HTTP side of every long-running role: /healthz, /readyz and /metrics on HOST:PORT, plus the
- * dashboard where asked for. One call after the role started:
+ * dashboard where asked for. It opens before the role's servers answer, so that a role waiting for
+ * MongoDB or Redis already says which one on /readyz (SPEC §6), and is attached to the role once it runs:
  *
- *   worker:    await startProbeServer({ role: 'worker', deps, releasers, workers: pool.workers });
- *   listener:  await startProbeServer({ role: 'listener', deps, releasers, listener });
- *   dashboard: await startProbeServer({ role: 'dashboard', deps, releasers, dashboard: true });
+ *   const http = await openProbeServer({ role: 'worker', config, logger, releasers, booting: status });
+ *   ... wait for the servers, start the role ...
+ *   http.attach({ deps, workers: pool.workers });        // or { deps, listener }, or { deps }
  *
- * It registers its own release: once shutdown begins, /readyz answers 503 and the server stops
- * accepting connections, while the role behind it drains.
+ * `startProbeServer` does both at once, for a role whose servers are already there. It registers its own
+ * release: once shutdown begins, /readyz answers 503 and the server stops accepting connections, while
+ * the role behind it drains.
  */
 import type { Queue } from 'bullmq';
+import type { RequestHandler } from 'express';
 import type { Config } from '../config/config-types';
 import type { Releasers } from '../lifecycle/releasers';
 import type { Logger } from '../logging/create-logger';
@@ -42,16 +45,32 @@ export interface ProbeServerDeps {
   queues: { get(name: QueueName): Queue };
 }
 
-export interface ProbeServerOptions {
+export interface OpenProbeServerOptions {
   /** Label on every series (`role="worker"`) and in logs. */
   role: string;
-  deps: ProbeServerDeps;
+  config: Pick<Config, 'host' | 'port' | 'dashboard'>;
+  logger: Logger;
   releasers: Releasers;
+  /** Serve Bull Board at / behind credentials. Throws `DashboardRefused` when there are none. */
+  dashboard?: boolean;
+  /** @defaultValue config.port */
+  port?: number;
+  /** What /readyz reports until `attach`: the servers the role still waits for. */
+  booting?: { probes(): ReadinessProbe[] };
+}
+
+export interface ProbeServerParts {
+  deps: ProbeServerDeps;
   /** The worker pool's BullMQ workers (`pool.workers`): job series on /metrics. */
   workers?: readonly InstrumentedWorker[];
   /** The running listener (or anything with its `stats`): listener series, and /readyz waits for its stream. */
   listener?: { stats: ListenerStatsSource };
-  /** Serve Bull Board at / behind credentials. Throws `DashboardRefused` when there are none. */
+}
+
+export interface ProbeServerOptions extends ProbeServerParts {
+  role: string;
+  deps: ProbeServerDeps;
+  releasers: Releasers;
   dashboard?: boolean;
   /** @defaultValue deps.config.port */
   port?: number;
@@ -61,24 +80,33 @@ export interface ProbeServer {
   url: string;
   port: number;
   registry: Registry;
+  /** The role runs: /readyz pings its servers, /metrics and the dashboard read its queues. Once. */
+  attach(parts: ProbeServerParts): void;
 }
 
-export async function startProbeServer(options: ProbeServerOptions): Promise<ProbeServer> {
-  const { deps, releasers, role } = options;
-  const logger = deps.logger.child({ role, component: 'http' });
-  const access = options.dashboard ? dashboardAccess(deps.config) : undefined;
+/** Before `attach`, /readyz fails on this, whatever the servers say: the role itself is not running yet. */
+const starting: ReadinessProbe = {
+  name: 'startup',
+  check: () => Promise.reject(new Error('starting')),
+};
+
+export async function openProbeServer(options: OpenProbeServerOptions): Promise<ProbeServer> {
+  const { config, releasers, role } = options;
+  const logger = options.logger.child({ role, component: 'http' });
+  const access = options.dashboard ? dashboardAccess(config) : undefined;
   if (access?.mode === 'refused') throw new DashboardRefused(access.problem);
 
   const registry = createMetricsRegistry({ defaultLabels: { role } });
-  instrumentQueues({ queues: deps.queues, registry, logger });
-  const detachWorkers = options.workers ? instrumentWorkerPool(options.workers, registry) : () => {};
-  if (options.listener) instrumentListener(options.listener.stats, registry);
-
-  const probes: ReadinessProbe[] = [mongoProbe(deps.mongo.db), redisProbe(deps.redis)];
-  if (options.listener) probes.push(changeStreamProbe(options.listener.stats));
+  let probes: readonly ReadinessProbe[] = [...(options.booting?.probes() ?? []), starting];
   let draining = false;
-  const context: RouteContext = { probes, registry, draining: () => draining };
-
+  const context: RouteContext = {
+    get probes() {
+      return probes;
+    },
+    registry,
+    draining: () => draining,
+  };
+  let board: RequestHandler | undefined;
   const app = createHttpApp({
     context,
     logger,
@@ -86,22 +114,59 @@ export async function startProbeServer(options: ProbeServerOptions): Promise<Pro
       access === undefined
         ? undefined
         : {
-            router: createDashboardRouter({ queues: deps.queues, readOnly: deps.config.dashboard.readOnly }),
+            router: (req, res, next) => {
+              if (board !== undefined) board(req, res, next);
+              else res.status(503).json({ error: 'starting: waiting for MongoDB and Redis (see /readyz)' });
+            },
             auth: access.mode === 'basic' ? basicAuth(access) : undefined,
           },
   });
-  const server = await startHttpServer(app, {
-    host: deps.config.host,
-    port: options.port ?? deps.config.port,
+  const server = await startHttpServer(app, { host: config.host, port: options.port ?? config.port });
+  releasers.add('http', () => server.close());
+  logger.info({ url: server.url }, 'HTTP server listening (/healthz, /readyz, /metrics)');
+
+  let attached = false;
+  return {
+    url: server.url,
+    port: server.port,
+    registry,
+    attach({ deps, workers, listener }) {
+      if (attached) throw new Error('probe server already attached to its role');
+      attached = true;
+      instrumentQueues({ queues: deps.queues, registry, logger });
+      const detachWorkers = workers ? instrumentWorkerPool(workers, registry) : () => {};
+      if (listener) instrumentListener(listener.stats, registry);
+      probes = [
+        mongoProbe(deps.mongo.db),
+        redisProbe(deps.redis),
+        ...(listener ? [changeStreamProbe(listener.stats)] : []),
+      ];
+      if (access !== undefined)
+        board = createDashboardRouter({ queues: deps.queues, readOnly: config.dashboard.readOnly });
+      logger.info(
+        { url: server.url, dashboard: access?.mode ?? 'not served', readOnly: config.dashboard.readOnly },
+        'role running: /readyz checks its servers',
+      );
+      // Registered after the role's own resources, so it runs first: /readyz turns 503 before they drain.
+      releasers.add('http', async () => {
+        draining = true;
+        detachWorkers();
+        await server.close();
+      });
+    },
+  };
+}
+
+/** Opens and attaches at once, for a role whose servers already answer. */
+export async function startProbeServer(options: ProbeServerOptions): Promise<ProbeServer> {
+  const server = await openProbeServer({
+    role: options.role,
+    config: options.deps.config,
+    logger: options.deps.logger,
+    releasers: options.releasers,
+    dashboard: options.dashboard,
+    port: options.port,
   });
-  releasers.add('http', async () => {
-    draining = true;
-    detachWorkers();
-    await server.close();
-  });
-  logger.info(
-    { url: server.url, dashboard: access?.mode ?? 'not served', readOnly: deps.config.dashboard.readOnly },
-    'HTTP server listening (/healthz, /readyz, /metrics)',
-  );
-  return { url: server.url, port: server.port, registry };
+  server.attach(options);
+  return server;
 }

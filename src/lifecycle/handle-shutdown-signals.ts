@@ -2,6 +2,11 @@
  * Graceful shutdown on SIGINT/SIGTERM (graphile-worker's main.ts pattern): the first signal releases every
  * resource (workers finish their current job, connections close); a second signal, or SHUTDOWN_TIMEOUT_MS
  * passing, exits at once. Orchestrators send SIGTERM then SIGKILL; an operator presses Ctrl-C twice.
+ *
+ * One Ctrl-C often arrives more than once: the terminal signals the whole process group, and a parent in
+ * that group (the `tsx` wrapper, `npx`) forwards its own copy to its child. A SIGINT within
+ * `duplicateWindowMs` of a first SIGINT is that copy, not a person pressing again, so it forces nothing.
+ * SIGTERM is sent to one process by one sender (an orchestrator, `kill`): a second one always forces.
  */
 import type { Logger } from '../logging/create-logger';
 import type { Releasers } from './releasers';
@@ -11,6 +16,8 @@ export type ShutdownSignal = (typeof SHUTDOWN_SIGNALS)[number];
 
 /** Exit codes: 0 released cleanly, 1 a release step failed or the timeout hit, 130 forced by a 2nd signal. */
 export const ShutdownExitCodes = { clean: 0, failed: 1, forced: 130 } as const;
+
+export const DUPLICATE_SIGNAL_WINDOW_MS = 1000;
 
 export interface SignalSource {
   on(signal: ShutdownSignal, listener: () => void): unknown;
@@ -25,6 +32,10 @@ export interface ShutdownDeps {
   signals?: SignalSource;
   /** @defaultValue process.exit */
   exit?: (code: number) => void;
+  /** A SIGINT this soon after a first SIGINT is the same Ctrl-C forwarded by a parent. @defaultValue 1000 */
+  duplicateWindowMs?: number;
+  /** @defaultValue Date.now */
+  now?: () => number;
 }
 
 export interface ShutdownHandle {
@@ -38,7 +49,10 @@ export function handleShutdownSignals(deps: ShutdownDeps): ShutdownHandle {
   const signals = deps.signals ?? process;
   const exitProcess = deps.exit ?? process.exit.bind(process);
   const log = deps.logger.child({ component: 'shutdown' });
+  const duplicateWindowMs = deps.duplicateWindowMs ?? DUPLICATE_SIGNAL_WINDOW_MS;
+  const now = deps.now ?? Date.now;
   let shuttingDown: Promise<void> | undefined;
+  let firstSigintAt: number | undefined;
 
   const shutdown = (reason: string): Promise<void> => {
     shuttingDown ??= (async () => {
@@ -67,12 +81,17 @@ export function handleShutdownSignals(deps: ShutdownDeps): ShutdownHandle {
     SIGTERM: () => onAnySignal('SIGTERM'),
   };
   function onAnySignal(signal: ShutdownSignal) {
-    if (shuttingDown) {
-      log.warn({ signal }, 'second signal, forcing exit');
-      exitProcess(ShutdownExitCodes.forced);
+    if (shuttingDown === undefined) {
+      if (signal === 'SIGINT') firstSigintAt = now();
+      void shutdown(signal);
       return;
     }
-    void shutdown(signal);
+    if (signal === 'SIGINT' && firstSigintAt !== undefined && now() - firstSigintAt < duplicateWindowMs) {
+      log.debug({ signal }, 'the same signal again (forwarded by a parent process); still shutting down');
+      return;
+    }
+    log.warn({ signal }, 'second signal, forcing exit');
+    exitProcess(ShutdownExitCodes.forced);
   }
   function dispose() {
     for (const signal of SHUTDOWN_SIGNALS) signals.off(signal, onSignal[signal]);

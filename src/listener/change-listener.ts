@@ -90,7 +90,7 @@ export class ChangeListener {
       try {
         if (!(await this.lease.tryAcquire())) {
           if (failures === 0) this.log.debug('another listener holds the lease; standing by');
-          this.stats.leader = false;
+          this.stats.standBy();
           await this.pause(this.lease.renewEveryMs);
           continue;
         }
@@ -166,7 +166,7 @@ export class ChangeListener {
         }
         if (this.resyncPending) await this.resyncAfterLostHistory();
         if (event === null) {
-          this.stats.lastEventClusterTimeMs = null;
+          this.stats.markCaughtUp();
           latest = stream.resumeToken ?? latest;
         } else {
           // What the driver already holds is this batch: take it all now, never wait to fill a batch.

@@ -18,10 +18,32 @@ export class ListenerStats {
   lastStreamFailure: string | null = null;
   /** Cluster time (ms) of the last enqueued event; null once the stream has caught up. */
   lastEventClusterTimeMs: number | null = null;
+  /**
+   * When the stream last said there was nothing more to read. While MongoDB is away no event arrives and
+   * none says "caught up" either: the lag keeps growing from here, which is what an operator must see.
+   */
+  caughtUpAtMs: number | null = null;
 
-  /** now - clusterTime of the last enqueued event while behind; 0 when caught up. */
+  /** The stream has delivered everything written so far. */
+  markCaughtUp(now = Date.now()): void {
+    this.lastEventClusterTimeMs = null;
+    this.caughtUpAtMs = now;
+  }
+
+  /** Another listener leads: this one trails nothing. */
+  standBy(): void {
+    this.leader = false;
+    this.lastEventClusterTimeMs = null;
+    this.caughtUpAtMs = null;
+  }
+
+  /**
+   * How far behind the users collection this listener is: now minus the cluster time of the last event
+   * it enqueued, or minus the moment it last saw the stream caught up; 0 before it ever led.
+   */
   lagMs(now = Date.now()): number {
-    return this.lastEventClusterTimeMs === null ? 0 : Math.max(0, now - this.lastEventClusterTimeMs);
+    const upTo = this.lastEventClusterTimeMs ?? this.caughtUpAtMs;
+    return upTo === null ? 0 : Math.max(0, now - upTo);
   }
 
   snapshot() {

@@ -61,7 +61,7 @@ export function instrumentListener(stats: ListenerStatsSource, registry: Registr
   });
   new Gauge({
     name: MetricNames.listenerLag,
-    help: 'How far the listener trails the users collection: now minus the cluster time of the last event it enqueued, 0 once caught up.',
+    help: 'How far the listener trails the users collection: now minus the cluster time of the last event it enqueued, or minus when its stream last reported caught up; grows while MongoDB is away.',
     registers,
     collect() {
       this.set(stats.lagMs() / 1000);

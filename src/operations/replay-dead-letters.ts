@@ -27,6 +27,11 @@ export interface ReplayedEntry {
   queue: SyncQueueName;
   originalJobId: string;
   newJobId: string;
+  /**
+   * Set when `newJobId` was there already, so no job was added for this entry: another entry of the same
+   * lineage got that id earlier in this run, or an interrupted run added it. `state` is that job's, then.
+   */
+  joined?: { state: string };
 }
 
 export interface SkippedEntry {
@@ -80,12 +85,14 @@ async function replayOne(
   }
   const target = deps.queues.get(queue);
   const newJobId = await claimReplayId(target, entry);
-  if ((await target.getJob(newJobId)) === undefined) {
+  const existing = (await target.getJob(newJobId)) as Job | undefined;
+  if (existing === undefined) {
     // Default job options of the target queue: the replay gets every attempt and backoff afresh.
     await target.add(entry.name, entry.data, { jobId: newJobId });
   }
   await job.remove();
-  return { deadLetterId, queue, originalJobId: replayLineage(entry.jobId).originalJobId, newJobId };
+  const replayed = { deadLetterId, queue, originalJobId: replayLineage(entry.jobId).originalJobId, newJobId };
+  return existing === undefined ? replayed : { ...replayed, joined: { state: await existing.getState() } };
 }
 
 /**

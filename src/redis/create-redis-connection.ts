@@ -46,13 +46,15 @@ export function createRedisConnection(
     maxRetriesPerRequest: null,
     enableReadyCheck: true,
     lazyConnect: options.lazyConnect ?? false,
-    // One line when Redis goes away and one when it is back, not one per attempt (SPEC §6).
+    // One line when Redis goes away and one when it is back, not one per attempt (SPEC §6), nor one per
+    // connection: BullMQ's duplicates of this connection share this strategy. A Redis that never answered
+    // was not lost: the role says "waiting for Redis" instead (wait-for-redis.ts).
     retryStrategy: attempt => {
       const delay = reconnectDelay(attempt, maxDelay);
-      if (attempt === 1 && options.announceLoss !== false)
+      if (wasReady && !lost && options.announceLoss !== false)
         log.warn({ delayMs: delay }, 'Redis connection lost, reconnecting');
       else log.debug({ attempt, delayMs: delay }, 'Redis still unreachable, reconnecting');
-      lost = true;
+      lost = wasReady;
       return delay;
     },
     // After a failover the old primary answers READONLY; reconnecting reaches the new one.
@@ -60,10 +62,12 @@ export function createRedisConnection(
   };
   const redis = new Redis(config.redisUrl, redisOptions);
   let lost = false;
+  let wasReady = false;
   redis.on('ready', () => {
     if (lost) log.info('Redis connection back');
     else log.debug('Redis ready');
     lost = false;
+    wasReady = true;
   });
   // Without a listener ioredis prints every failed attempt itself; ours goes through the scrubbing logger.
   redis.on('error', (error: Error) => log.debug({ err: error }, 'Redis connection error'));

@@ -1,7 +1,7 @@
 /**
  * What every long-running role shares: one MongoDB pool, one Redis connection for producers, the queue
  * registry. Each resource registers its own release as it opens, so a failure halfway through boot still
- * releases what was opened.
+ * releases what was opened. A role waits for servers that do not answer yet; a one-shot command does not.
  */
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/config-types';
@@ -15,6 +15,9 @@ import { createQueue } from '../queues/create-queue';
 import { QueueRegistry } from '../queues/queue-registry';
 import { awaitRedisReady } from '../redis/await-redis-ready';
 import { closeRedis, createRedisConnection } from '../redis/create-redis-connection';
+import { waitForRedis } from '../redis/wait-for-redis';
+import { waitForMongo } from '../db/wait-for-mongo';
+import type { DependencyStatus } from './dependency-status';
 import type { SyncCollections } from '../sync/sync-job-context';
 
 export interface ServiceDependencies {
@@ -27,24 +30,58 @@ export interface ServiceDependencies {
   queues: QueueRegistry;
 }
 
+export interface OpenServiceDependenciesOptions {
+  /**
+   * One-shot commands give up on an unreachable server after `config.connectTimeoutMs`; roles wait for
+   * it, saying so once (SPEC §6). @defaultValue false
+   */
+  failFast?: boolean;
+  /** Told which servers a waiting role is still waiting for (what /readyz shows meanwhile). */
+  status?: DependencyStatus;
+}
+
 export async function openServiceDependencies(
   config: Config,
   logger: Logger,
   releasers: Releasers,
   role: string,
-  /** One-shot commands give up on an unreachable Redis after `config.connectTimeoutMs`; roles wait. */
-  { failFast = false }: { failFast?: boolean } = {},
+  { failFast = false, status }: OpenServiceDependenciesOptions = {},
 ): Promise<ServiceDependencies> {
-  const mongo = await connectMongo(config, logger, { appName: `user-sync-${role}` });
-  releasers.add('mongodb', () => mongo.close());
+  const appName = `user-sync-${role}`;
+  const openRedis = () => {
+    const connection = createRedisConnection(config, logger, {
+      connectionName: appName,
+      announceLoss: !failFast,
+    });
+    releasers.add('redis', () => closeRedis(connection));
+    return connection;
+  };
+  let redis: Redis;
+  let mongo: MongoConnection;
+  if (failFast) {
+    // MongoDB first, then Redis with its own deadline: each unreachable server is named with its cause.
+    mongo = await connectMongo(config, logger, { appName });
+    releasers.add('mongodb', () => mongo.close());
+    redis = openRedis();
+    await awaitRedisReady(redis, config.redisUrl, config.connectTimeoutMs);
+  } else {
+    // Redis first: it connects in the background while MongoDB is waited for, so /readyz names both
+    // when both are down.
+    redis = openRedis();
+    const redisReady = waitForRedis(redis, config.redisUrl, logger, {
+      onWaiting: reason => status?.markDown('redis', reason),
+      onConnected: () => status?.markUp('redis'),
+    });
+    mongo = await waitForMongo(config, logger, {
+      appName,
+      onWaiting: reason => status?.markDown('mongodb', reason),
+      onConnected: () => status?.markUp('mongodb'),
+    });
+    releasers.add('mongodb', () => mongo.close());
+    await redisReady;
+  }
   const models = createModels(mongo.connection, config.collections);
   await ensureIndexes(models);
-  const redis = createRedisConnection(config, logger, {
-    connectionName: `user-sync-${role}`,
-    announceLoss: !failFast,
-  });
-  releasers.add('redis', () => closeRedis(redis));
-  if (failFast) await awaitRedisReady(redis, config.redisUrl, config.connectTimeoutMs);
   const queues = new QueueRegistry(name => createQueue(name, { config, connection: redis }), logger);
   releasers.add('queues', () => queues.close());
   return {

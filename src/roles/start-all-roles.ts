@@ -2,6 +2,7 @@
  * `all` (and `dev`): listener, worker and dashboard in one process, sharing one MongoDB pool and one
  * Redis connection. Released in reverse: the HTTP server stops first (/readyz turns 503), then the
  * listener flushes its checkpoint, then workers finish their active jobs, then connections close.
+ * `http` is the server the role opened while it waited for its servers; without one, one is started.
  */
 import type { ChangeListener } from '../listener/change-listener';
 import type { Releasers } from '../lifecycle/releasers';
@@ -21,16 +22,13 @@ export async function startAllRoles(
   deps: ServiceDependencies,
   releasers: Releasers,
   role = 'all',
+  http?: ProbeServer,
 ): Promise<AllRoles> {
   const pool = await startWorkerRole(deps, releasers);
   const listener = startListenerRole(deps, releasers);
-  const server = await startProbeServer({
-    role,
-    deps,
-    releasers,
-    workers: pool.workers,
-    listener,
-    dashboard: true,
-  });
+  const parts = { deps, workers: pool.workers, listener };
+  let server = http;
+  if (server === undefined) server = await startProbeServer({ role, releasers, dashboard: true, ...parts });
+  else server.attach(parts);
   return { pool, listener, server };
 }

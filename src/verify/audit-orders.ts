@@ -25,9 +25,15 @@ const ORDER_FIELDS = {
   'metadata.responsible': 1,
 };
 
-export async function auditOrders(collections: SyncCollections, report: DriftReport): Promise<void> {
+export async function auditOrders(
+  collections: SyncCollections,
+  report: DriftReport,
+  /** Only these orders (a re-check); every order that holds copies when omitted. */
+  filter: Document = {},
+): Promise<void> {
   const orders = collections.orders.find(
     {
+      ...filter,
       $or: [
         { manager: { $type: 'objectId' } },
         { specialist: { $type: 'objectId' } },
@@ -83,19 +89,22 @@ function auditOrder(order: Document, metas: MetaBytes, existing: Set<string>, re
     const kind = role === 'manager' ? DriftKinds.orderManager : DriftKinds.orderSpecialist;
     if (!isObjectId(order[role])) {
       if (order.metadata?.dashclicks_team?.[role] !== undefined) {
-        report.record(kind, orderId);
+        report.record(kind, orderId, { orders: [orderId] });
         report.repairs.teamOrders[role].add(orderId);
       }
       continue;
     }
     const hex = order[role].toHexString();
     if (metas.matches(hex, order.metadata?.dashclicks_team?.[role]) === false) {
-      report.record(kind, orderId);
+      report.record(kind, orderId, { users: [hex], orders: [orderId] });
       (role === 'manager' ? report.repairs.managerSync : report.repairs.specialistSync).add(hex);
     }
   }
   if (!responsibleConverged(order, metas, existing)) {
-    report.record(DriftKinds.orderResponsible, orderId);
+    report.record(DriftKinds.orderResponsible, orderId, {
+      users: assignedIds(order).map(id => id.toHexString()),
+      orders: [orderId],
+    });
     report.repairs.responsibleOrders.add(orderId);
   }
 }

@@ -1,5 +1,5 @@
 /** owner-sync's copies: each owner's account owner object, and its business contacts' email. */
-import type { ObjectId } from 'mongodb';
+import type { Document, ObjectId } from 'mongodb';
 import { bsonEqual } from '../sync/bson-equal';
 import type { SyncCollections } from '../sync/sync-job-context';
 import { parseUserDocument, type UserDocument } from '../sync/user-document';
@@ -8,11 +8,15 @@ import { DriftKinds, type DriftReport } from './drift-report';
 import { inBatches } from './in-batches';
 
 /** Streams every user, so a user that breaks the schema is reported even when nothing references it. */
-export async function auditOwners(collections: SyncCollections, report: DriftReport): Promise<void> {
-  const users = collections.users.find(
-    {},
-    { projection: { _id: 1, name: 1, email: 1, phone: 1, image: 1, account: 1, is_owner: 1 } },
-  );
+export async function auditOwners(
+  collections: SyncCollections,
+  report: DriftReport,
+  /** Only these users (a re-check); every user when omitted. */
+  filter: Document = {},
+): Promise<void> {
+  const users = collections.users.find(filter, {
+    projection: { _id: 1, name: 1, email: 1, phone: 1, image: 1, account: 1, is_owner: 1 },
+  });
   for await (const batch of inBatches(users)) {
     report.scanned.users += batch.length;
     const valid = validUsers(batch, report).filter(
@@ -29,7 +33,10 @@ export async function auditOwners(collections: SyncCollections, report: DriftRep
     for (const user of valid) {
       const account = accounts.get(String(user.account));
       if (account !== undefined && !bsonEqual(account.owner, toOwner(user))) {
-        report.record(DriftKinds.accountOwner, String(account._id));
+        report.record(DriftKinds.accountOwner, String(account._id), {
+          users: [user._id.toHexString()],
+          accounts: [String(account._id)],
+        });
         report.repairs.ownerSync.add(user._id.toHexString());
       }
     }
@@ -41,7 +48,10 @@ export async function auditOwners(collections: SyncCollections, report: DriftRep
       report.scanned.contacts += 1;
       const owner = byAccount.get(String(contact.account));
       if (owner !== undefined && contact.email !== owner.email) {
-        report.record(DriftKinds.businessContactEmail, String(contact._id));
+        report.record(DriftKinds.businessContactEmail, String(contact._id), {
+          users: [owner._id.toHexString()],
+          accounts: [String(contact.account)],
+        });
         report.repairs.ownerSync.add(owner._id.toHexString());
       }
     }

@@ -5,6 +5,7 @@
  */
 import type { Document } from 'mongodb';
 import { bsonBytes } from '../sync/bson-equal';
+import { assignedIds } from '../sync/rebuild-orders';
 import type { SyncCollections } from '../sync/sync-job-context';
 import { DriftKinds, type DriftReport } from './drift-report';
 import { inBatches } from './in-batches';
@@ -17,9 +18,15 @@ export async function auditTasksOf(
   // Orders never given an array have nothing to cascade yet. Each array is encoded once and compared as
   // bytes, which is BSON equality (see bson-equal.ts) without re-encoding it for every task.
   const expected = new Map<string, Buffer>();
+  const assigned = new Map<string, string[]>();
   for (const order of orders) {
     const responsible = order.metadata?.responsible;
-    if (Array.isArray(responsible)) expected.set(String(order._id), bsonBytes(responsible));
+    if (!Array.isArray(responsible)) continue;
+    expected.set(String(order._id), bsonBytes(responsible));
+    assigned.set(
+      String(order._id),
+      assignedIds(order).map(id => id.toHexString()),
+    );
   }
   if (expected.size === 0) return;
   const tasks = collections.tasks.find(
@@ -31,7 +38,12 @@ export async function auditTasksOf(
     for (const task of batch) {
       const array = expected.get(String(task.order_id));
       if (array !== undefined && !bsonBytes(task.order_metadata?.responsible).equals(array)) {
-        report.record(DriftKinds.taskResponsible, String(task._id));
+        const orderId = String(task.order_id);
+        // A rebuild for any of the order's users cascades to its tasks: their jobs set this copy right too.
+        report.record(DriftKinds.taskResponsible, String(task._id), {
+          users: assigned.get(orderId) ?? [],
+          orders: [orderId],
+        });
         report.repairs.cascadeOrders.add(String(task.order_id));
       }
     }

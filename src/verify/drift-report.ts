@@ -1,4 +1,8 @@
-/** What `verify` found: counts per kind, a few sample ids to look at, and the repairs `--fix` would enqueue. */
+/**
+ * What `verify` found: counts per kind, a few sample ids to look at, the repairs `--fix` would enqueue, and
+ * each finding with the users and orders it depends on, so that drift with sync work still in flight can
+ * be told from drift that stays (classify-in-flight.ts).
+ */
 export const DriftKinds = {
   accountOwner: 'account-owner',
   businessContactEmail: 'business-contact-email',
@@ -18,6 +22,28 @@ export interface DriftEntry {
   /** Ids of drifted documents (accounts, contacts, orders, tasks or users, by kind). */
   samples: string[];
 }
+
+/** The users, orders and accounts whose sync work would set a drifted copy right. */
+export interface DriftSubjects {
+  users?: readonly string[];
+  orders?: readonly string[];
+  /** owner-sync also runs per account (`accountIds`: an account or business contact created). */
+  accounts?: readonly string[];
+}
+
+export interface Finding {
+  kind: DriftKind;
+  /** The drifted document (account, contact, order, task, or user for invalid-user). */
+  id: string;
+  subjects: DriftSubjects;
+}
+
+/**
+ * Findings kept for the in-flight check: far more than a live system has in flight at once, and bounded
+ * (about 13 MiB at the cap, measured) so that verify of a database where everything drifted stays within
+ * its memory. Findings past it count as drift.
+ */
+export const MAX_FINDINGS = 20_000;
 
 export interface Repairs {
   ownerSync: Set<string>;
@@ -42,19 +68,34 @@ export class DriftReport {
     cascadeOrders: new Set(),
   };
   readonly scanned = { users: 0, accounts: 0, contacts: 0, orders: 0, tasks: 0 };
+  readonly findings: Finding[] = [];
+  /** Findings past MAX_FINDINGS: counted, not kept. */
+  unkeptFindings = 0;
   private readonly invalidUsers = new Set<string>();
+
+  constructor(private readonly maxFindings = MAX_FINDINGS) {}
 
   /** A user seen invalid by several audits is one finding. */
   recordInvalidUser(userId: string): void {
     if (this.invalidUsers.has(userId)) return;
     this.invalidUsers.add(userId);
-    this.record(DriftKinds.invalidUser, userId);
+    this.record(DriftKinds.invalidUser, userId, { users: [userId] });
   }
 
-  record(kind: DriftKind, documentId: string): void {
+  record(kind: DriftKind, documentId: string, subjects: DriftSubjects = {}): void {
+    if (this.findings.length < this.maxFindings) this.findings.push({ kind, id: documentId, subjects });
+    else this.unkeptFindings += 1;
     const entry = this.kinds.get(kind) ?? { count: 0, samples: [] };
     entry.count += 1;
     if (entry.samples.length < SAMPLE_SIZE) entry.samples.push(documentId);
+    this.kinds.set(kind, entry);
+  }
+
+  /** Drift counted without a finding kept for it (past MAX_FINDINGS). */
+  addUnkept(kind: DriftKind, count: number): void {
+    if (count <= 0) return;
+    const entry = this.kinds.get(kind) ?? { count: 0, samples: [] };
+    entry.count += count;
     this.kinds.set(kind, entry);
   }
 

@@ -3,7 +3,7 @@
  * final, copies the job to dead-letter *before* BullMQ marks it failed, so a worker crash in between
  * cannot lose the entry (its id is deterministic, so a second report adds nothing).
  */
-import type { Job, Queue } from 'bullmq';
+import { DelayedError, type Job, type Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import type { QueueName, SyncQueueName } from '../queues/queue-names';
 import { QueueNames } from '../queues/queue-names';
@@ -14,7 +14,12 @@ import {
   toDeadLetterEntry,
   type DeadLetterSource,
 } from '../dead-letter/dead-letter-entry';
+import { isTransientMongoError } from '../errors/transient-mongo-error';
+import { reconnectDelay } from '../redis/create-redis-connection';
 import type { SyncProcessor } from './processors';
+
+/** Longest wait between two runs of a job that met a transient MongoDB failure. */
+export const TRANSIENT_RETRY_MAX_DELAY_MS = 10_000;
 
 export interface QueueProvider {
   get(name: QueueName): Queue;
@@ -31,6 +36,8 @@ export async function runSyncJob(
   processor: SyncProcessor,
   job: Job,
   deps: SyncJobDeps,
+  /** The worker's lock on the job; without it a transient failure counts as an attempt. */
+  token?: string,
 ): Promise<unknown> {
   const jobId = String(job.id);
   const logger = deps.logger.child({ queue, jobId });
@@ -64,6 +71,10 @@ export async function runSyncJob(
     logger.debug({ result }, 'job completed');
     return result;
   } catch (error) {
+    if (token !== undefined && isTransientMongoError(error)) {
+      await retryWithoutAttempt(job, token, error, logger);
+      throw new DelayedError();
+    }
     const attemptsMade = job.attemptsMade + 1;
     if (isFinalFailure(job, error, attemptsMade)) {
       await sendToDeadLetter(deps.queues, queue, job, error, attemptsMade);
@@ -73,6 +84,20 @@ export async function runSyncJob(
     }
     throw error;
   }
+}
+
+/**
+ * SPEC §6: a transient MongoDB failure (step-down, dropped connection, hung server) never exhausts the
+ * job's attempts, so no outage is long enough to send it to dead-letter; it runs again after a capped
+ * backoff. One warning per job, at its first such failure, so a long outage is not a line per retry.
+ */
+async function retryWithoutAttempt(job: Job, token: string, error: unknown, logger: Logger): Promise<void> {
+  const transientRuns = Math.max(1, job.attemptsStarted - job.attemptsMade);
+  const delayMs = reconnectDelay(transientRuns, TRANSIENT_RETRY_MAX_DELAY_MS);
+  if (transientRuns === 1)
+    logger.warn({ err: error, delayMs }, 'MongoDB failed transiently; job will run again once it answers');
+  else logger.debug({ err: error, delayMs, transientRuns }, 'MongoDB still failing; job delayed again');
+  await job.moveToDelayed(Date.now() + delayMs, token);
 }
 
 function isOnlySubject(data: unknown, subject: string): boolean {

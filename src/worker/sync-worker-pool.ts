@@ -47,7 +47,7 @@ export class SyncWorkerPool {
     const log = logger.child({ role: 'worker', queue });
     const worker = new Worker(
       queue,
-      job => runSyncJob(queue, processors[queue], job, { ...this.options, logger: log }),
+      (job, token) => runSyncJob(queue, processors[queue], job, { ...this.options, logger: log }, token),
       {
         connection,
         prefix: config.queuePrefix,

@@ -19,8 +19,13 @@ export const allCommand = defineCommand({
       import('../service-runner'),
       import('../../roles/start-all-roles'),
     ]);
-    return runServiceRole(context, 'all', async (deps, releasers) => {
-      await startAllRoles(deps, releasers);
-    });
+    return runServiceRole(
+      context,
+      'all',
+      async (deps, releasers, http) => {
+        await startAllRoles(deps, releasers, 'all', http);
+      },
+      { dashboard: true },
+    );
   },
 });

@@ -15,12 +15,9 @@ export const dashboardCommand = defineCommand({
       context.stderr.write(`user-sync dashboard: ${access.problem}\n`);
       return ExitCodes.failure;
     }
-    const [{ runServiceRole }, { startProbeServer }] = await Promise.all([
-      import('../service-runner'),
-      import('../../http/start-probe-server'),
-    ]);
-    return runServiceRole(context, 'dashboard', async (deps, releasers) => {
-      await startProbeServer({ role: 'dashboard', deps, releasers, dashboard: true });
+    const { runServiceRole } = await import('../service-runner');
+    return runServiceRole(context, 'dashboard', async (deps, _releasers, http) => http.attach({ deps }), {
+      dashboard: true,
     });
   },
 });

@@ -7,14 +7,12 @@ export const listenerCommand = defineCommand({
       'watch the users change stream and enqueue sync jobs; saves its resume token after enqueueing; one active listener per deployment, others stand by',
     ),
   run: async (_options, context) => {
-    const [{ runServiceRole }, { startListenerRole }, { startProbeServer }] = await Promise.all([
+    const [{ runServiceRole }, { startListenerRole }] = await Promise.all([
       import('../service-runner'),
       import('../../roles/start-listener-role'),
-      import('../../http/start-probe-server'),
     ]);
-    return runServiceRole(context, 'listener', async (deps, releasers) => {
-      const listener = startListenerRole(deps, releasers);
-      await startProbeServer({ role: 'listener', deps, releasers, listener });
+    return runServiceRole(context, 'listener', async (deps, releasers, http) => {
+      http.attach({ deps, listener: startListenerRole(deps, releasers) });
     });
   },
 });

@@ -1,5 +1,4 @@
 import { parseSyncQueue } from '../../operations/parse-sync-queue';
-import { plural, summarizeByQueue } from '../../operations/summarize-by-queue';
 import type { SyncQueueName } from '../../queues/queue-names';
 import { ExitCodes } from '../cli-context';
 import { defineCommand } from '../command-definition';
@@ -25,23 +24,13 @@ export const replayCommand = defineCommand<ReplayOptions>({
       context.stderr.write('user-sync replay: choose what to replay: --all, --queue <queue> or --id <id>\n');
       return ExitCodes.usage;
     }
-    const [{ withQueues }, { replayDeadLetters }] = await Promise.all([
+    const [{ withQueues }, { replayDeadLetters }, { formatReplayReport }] = await Promise.all([
       import('../../operations/with-queues'),
       import('../../operations/replay-dead-letters'),
+      import('../../operations/format-replay-report'),
     ]);
     const report = await withQueues(context.env, 'replay', queues => replayDeadLetters(options, { queues }));
-    const summary = summarizeByQueue(report.replayed);
-    context.stdout.write(
-      `replayed ${plural(report.replayed.length, 'entry', 'entries')}${summary ? `: ${summary}` : ''}\n`,
-    );
-    for (const item of report.replayed) {
-      context.stdout.write(`  ${item.deadLetterId} -> ${item.queue} job ${item.newJobId}\n`);
-    }
-    for (const item of report.skipped)
-      context.stdout.write(`  skipped ${item.deadLetterId}: ${item.reason}\n`);
-    if (options.id !== undefined && report.replayed.length + report.skipped.length === 0) {
-      context.stdout.write(`  no dead-letter entry has the id ${options.id} (already replayed?)\n`);
-    }
+    context.stdout.write(formatReplayReport(report, options.id));
     return ExitCodes.ok;
   },
 });

@@ -18,14 +18,13 @@ export const workerCommand = defineCommand<WorkerOptions>({
         parseSyncQueueList,
       ),
   run: async (options, context) => {
-    const [{ runServiceRole }, { startWorkerRole }, { startProbeServer }] = await Promise.all([
+    const [{ runServiceRole }, { startWorkerRole }] = await Promise.all([
       import('../service-runner'),
       import('../../roles/start-worker-role'),
-      import('../../http/start-probe-server'),
     ]);
-    return runServiceRole(context, 'worker', async (deps, releasers) => {
+    return runServiceRole(context, 'worker', async (deps, releasers, http) => {
       const pool = await startWorkerRole(deps, releasers, options.queues ?? SYNC_QUEUES);
-      await startProbeServer({ role: 'worker', deps, releasers, workers: pool.workers });
+      http.attach({ deps, workers: pool.workers });
     });
   },
 });

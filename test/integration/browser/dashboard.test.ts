@@ -1,5 +1,6 @@
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { startSyncHarness, type SyncHarness } from '../../support/sync-harness';
 import { aUser, anOrder, insertAll, metaOf } from '../../support/sync-fixtures';
 import { spawnCli, type CliProcess } from '../../support/cli-process';
@@ -27,6 +28,12 @@ const QUEUES = [
 ];
 const CREDENTIALS = { username: 'ops', password: 'browser-secret' };
 
+/** SCREENSHOT_DIR=/tmp keeps what the browser saw, to look at. */
+async function screenshot(page: Page, name: string): Promise<void> {
+  const dir = process.env.SCREENSHOT_DIR;
+  if (dir !== undefined) await page.screenshot({ path: join(dir, `user-sync-dashboard-${name}.png`) });
+}
+
 /**
  * An operator in a real (headless) browser: logs in to the dashboard, sees every queue, finds the failed
  * job in dead-letter, and retries it with a click once the bad data is fixed; the job then completes.
@@ -53,7 +60,8 @@ describe('the dashboard in a browser', () => {
       DASHBOARD_PASSWORD: CREDENTIALS.password,
       LOG_LEVEL: 'info',
     });
-    [, url] = await dashboard.waitFor(/"url":"(http:\/\/[^"]+)"/);
+    // The line that says the board is served: the server listens earlier, while the role waits for its servers.
+    [, url] = await dashboard.waitFor(/"url":"(http:\/\/[^"]+)","dashboard"/);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
     trackResource(browser, 'browser', 'chromium', () => browser.isConnected());
   });
@@ -108,6 +116,20 @@ describe('the dashboard in a browser', () => {
 
     await sidebar.getByText('dead-letter', { exact: true }).first().click();
     await page.waitForURL(/\/queue\/dead-letter/);
+    await page.getByText('manager-sync__browser-1', { exact: true }).first().waitFor();
+    // A parking lot, not a stuck queue: its title and description say so, and no "No workers" alarm shows.
+    await page.getByText('dead-letter (parked failures)', { exact: true }).first().waitFor();
+    await page
+      .getByText(/^Parked failures, not a backlog/)
+      .first()
+      .waitFor();
+    expect(await page.getByText('No workers').count()).toBe(0);
+    await screenshot(page, 'dead-letter');
+    await page.goto(`${url}/`);
+    await page.getByText('dead-letter (parked failures)', { exact: true }).first().waitFor();
+    expect(await page.getByText('No workers').count()).toBe(0);
+    await screenshot(page, 'overview');
+    await sidebar.getByText('dead-letter', { exact: true }).first().click();
     await page.getByText('manager-sync__browser-1', { exact: true }).first().waitFor();
 
     // The fix: the user gets a valid email. The job reads the user when it runs again.

@@ -32,7 +32,9 @@ describe('user-sync dev', () => {
       const user = /user\s+(\S+)/.exec(banner)?.[1];
       const password = /password\s+(\S+)/.exec(banner)?.[1];
       const mongoUrl = /MongoDB\s+(mongodb:\/\/\S+)\s+\(embedded emulator\)/.exec(banner)?.[1];
-      const redisUrl = /Redis\s+(redis:\/\/\S+)\s+\(redis-server started for this run\)/.exec(banner)?.[1];
+      const redisUrl = /Redis\s+(redis:\/\/\S+)\s+\(redis-server started for this run, pid \d+\)/.exec(
+        banner,
+      )?.[1];
       expect({ url, user, password, mongoUrl, redisUrl }).toEqual({
         url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
         user: 'admin',
@@ -91,6 +93,50 @@ describe('user-sync dev', () => {
       // It stopped what it started.
       expect(await accepts(redisUrl!)).toBe(false);
       expect(await accepts(mongoUrl!)).toBe(false);
+    } finally {
+      await client?.close();
+      await dev.stop();
+    }
+  });
+
+  it('--simulate sends jobs through every queue, owner-sync included: each completes some on /metrics', async () => {
+    const dev = spawnCli(['dev', '--simulate', '--simulate-every', '200'], { PORT: '0', LOG_LEVEL: 'warn' });
+    let client: MongoClient | undefined;
+    try {
+      await dev.waitFor(/Ctrl-C stops everything/);
+      const url = /dashboard\s+(http:\/\/\S+?)\/?\n/.exec(dev.stdout())?.[1];
+      const mongoUrl = /MongoDB\s+(mongodb:\/\/\S+)/.exec(dev.stdout())?.[1];
+      const queues = ['owner-sync', 'manager-sync', 'specialist-sync', 'responsible-rebuild', 'task-cascade'];
+      const completed = await waitUntil(
+        'completed jobs on all five sync queues',
+        async () => {
+          const text = await (await fetch(`${url}/metrics`)).text();
+          const counts = queues.map(queue =>
+            Number(
+              new RegExp(`^user_sync_jobs_completed_total\\{queue="${queue}"[^}]*\\} (\\d+)`, 'm').exec(
+                text,
+              )?.[1] ?? 0,
+            ),
+          );
+          return counts.every(count => count > 0) && counts;
+        },
+        { timeoutMs: 30_000, everyMs: 200 },
+      );
+      expect(completed).toHaveLength(5);
+      // owner-sync's work is visible where it writes: an account's owner copy carries a simulated name.
+      client = trackMongoClient(await MongoClient.connect(mongoUrl!), 'dev test');
+      await waitUntil(
+        "a simulated owner change to reach the owner's account",
+        async () =>
+          (await client!
+            .db('user-sync')
+            .collection('_accounts')
+            .countDocuments({ 'owner.name': { $regex: '\\(v\\d+\\)$' } })) > 0,
+        { timeoutMs: 30_000 },
+      );
+      await client.close();
+      client = undefined;
+      expect(await dev.stop()).toEqual({ code: 0, signal: null });
     } finally {
       await client?.close();
       await dev.stop();

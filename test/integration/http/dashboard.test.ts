@@ -1,6 +1,7 @@
 import { acquireTestMongo, type TestMongo } from '../../support/mongo';
 import { acquireTestRedis, type TestRedis } from '../../support/redis';
-import { assertNothingLeaked } from '../../support/leak-guard';
+import { Queue } from 'bullmq';
+import { assertNothingLeaked, trackBullmq } from '../../support/leak-guard';
 import { spawnCli, type CliProcess } from '../../support/cli-process';
 
 const ALL_SIX = [
@@ -42,15 +43,19 @@ describe('user-sync dashboard', () => {
 
   async function start(extra: Record<string, string>): Promise<{ process: CliProcess; url: string }> {
     const dashboard = spawnCli(['dashboard'], envFor(extra));
-    const [, url] = await dashboard.waitFor(/"url":"(http:\/\/[^"]+)"/);
+    // The line that says the board is served: the server listens earlier, while the role waits for its servers.
+    const [, url] = await dashboard.waitFor(/"url":"(http:\/\/[^"]+)","dashboard"/);
     return { process: dashboard, url };
   }
 
   describe('with credentials', () => {
     let dashboard: CliProcess;
     let url: string;
+    let prefix: string;
     beforeAll(async () => {
+      prefix = redis.queuePrefix();
       ({ process: dashboard, url } = await start({
+        QUEUE_PREFIX: prefix,
         DASHBOARD_USER: 'ops',
         DASHBOARD_PASSWORD: 'correct horse: battery',
       }));
@@ -88,6 +93,48 @@ describe('user-sync dashboard', () => {
       const { queues } = (await api.json()) as { queues: { name: string; readOnlyMode: boolean }[] };
       expect(queues.map(queue => queue.name).sort()).toEqual([...ALL_SIX].sort());
       expect(queues.every(queue => queue.readOnlyMode === false)).toBe(true);
+    });
+
+    it('presents dead-letter as a parking lot: described, no retry, no "no workers" alarm, entries under waiting', async () => {
+      const deadLetter = trackBullmq(
+        new Queue('dead-letter', { connection: { url: redis.url }, prefix }),
+        'queue dead-letter',
+      );
+      try {
+        await deadLetter.add(
+          'manager-sync',
+          { queue: 'manager-sync', jobId: 'parked-1' },
+          { jobId: 'manager-sync__parked-1' },
+        );
+        const authorization = basic('ops', 'correct horse: battery');
+        const { queues } = (await (
+          await fetch(`${url}/api/queues`, { headers: { authorization } })
+        ).json()) as {
+          queues: {
+            name: string;
+            displayName?: string;
+            description?: string;
+            allowRetries: boolean;
+            hasWorkers: boolean | null;
+            counts: Record<string, number>;
+          }[];
+        };
+        const byName = new Map(queues.map(queue => [queue.name, queue]));
+        expect(byName.get('dead-letter')).toMatchObject({
+          displayName: 'dead-letter (parked failures)',
+          description: expect.stringMatching(/^Parked failures, not a backlog: .*user-sync replay --all/),
+          allowRetries: false,
+          // Unknown rather than none: Bull Board shows its "No workers" badge only for false.
+          hasWorkers: null,
+          // Bull Board has no state of our choosing: an entry nothing consumes counts as waiting.
+          counts: expect.objectContaining({ waiting: 1 }),
+        });
+        // A sync queue nobody serves still raises the alarm (no worker runs beside this dashboard).
+        expect(byName.get('manager-sync')).toMatchObject({ hasWorkers: false, allowRetries: true });
+      } finally {
+        await deadLetter.obliterate({ force: true });
+        await deadLetter.close();
+      }
     });
 
     it('leaves /healthz, /readyz and /metrics open', async () => {

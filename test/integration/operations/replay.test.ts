@@ -6,6 +6,7 @@ import { toOwner } from '../../../src/sync/user-meta';
 import { startSyncHarness, type SyncHarness } from '../../support/sync-harness';
 import { aUser, anOrder, insertAll, metaOf } from '../../support/sync-fixtures';
 import { runCliInProcess } from '../../support/run-cli-in-process';
+import { spawnCli } from '../../support/cli-process';
 import { waitUntil } from '../../support/wait-until';
 
 describe('user-sync replay', () => {
@@ -87,7 +88,9 @@ describe('user-sync replay', () => {
 
     const result = await replay('--all');
     expect(result.code).toBe(0);
-    expect(result.stdout.split('\n')[0]).toBe('replayed 3 entries: owner-sync ×2, manager-sync ×1');
+    expect(result.stdout.split('\n')[0]).toBe(
+      'replayed 3 entries as 3 new jobs: owner-sync ×2, manager-sync ×1',
+    );
     expect(result.stdout).toContain('owner-sync__own-1 -> owner-sync job own-1-replay-1');
     expect(await deadLetterIds()).toEqual([]);
 
@@ -126,7 +129,7 @@ describe('user-sync replay', () => {
 
     // Not fixed yet: the replay fails all its fresh attempts and lands in dead-letter again.
     const first = await replay('--id', 'same-id', '--queue', 'manager-sync');
-    expect(first.stdout.split('\n')[0]).toBe('replayed 1 entry: manager-sync ×1');
+    expect(first.stdout.split('\n')[0]).toBe('replayed 1 entry as 1 new job: manager-sync ×1');
     await untilDeadLettered('manager-sync__same-id-replay-1');
     const failedAgain = (await deadLetters()).find(job => job.id === 'manager-sync__same-id-replay-1');
     expect(failedAgain?.data.attemptsMade).toBe(3);
@@ -134,7 +137,7 @@ describe('user-sync replay', () => {
 
     await h.collections.orders.updateOne({ _id: order._id }, { $set: { metadata: {} } });
     const second = await replay('--id', 'manager-sync__same-id-replay-1');
-    expect(second.stdout.split('\n')[0]).toBe('replayed 1 entry: manager-sync ×1');
+    expect(second.stdout.split('\n')[0]).toBe('replayed 1 entry as 1 new job: manager-sync ×1');
     expect(second.stdout).toContain('-> manager-sync job same-id-replay-2');
     await waitUntil(
       'the second replay to complete',
@@ -143,7 +146,7 @@ describe('user-sync replay', () => {
     expect(await deadLetterIds()).toEqual(['specialist-sync__same-id']);
 
     const byQueue = await replay('--queue', 'specialist-sync');
-    expect(byQueue.stdout.split('\n')[0]).toBe('replayed 1 entry: specialist-sync ×1');
+    expect(byQueue.stdout.split('\n')[0]).toBe('replayed 1 entry as 1 new job: specialist-sync ×1');
     await waitUntil('the specialist copy', async () => {
       const current = await h.collections.orders.findOne({ _id: order._id });
       return current?.metadata?.dashclicks_team?.specialist !== undefined;
@@ -156,6 +159,42 @@ describe('user-sync replay', () => {
     const unknown = await replay('--id', 'no-such-job');
     expect(unknown.code).toBe(0);
     expect(unknown.stdout).toMatch(/^replayed 0 entries\n.*no dead-letter entry has the id no-such-job/);
+  });
+
+  it('entries of one lineage replay as one job, and replay (a real process) says so', async () => {
+    const user = aUser({ name: 42 });
+    await insertAll(h.collections, { users: [user], orders: [anOrder({ manager: user._id })] });
+    await h.enqueue('manager-sync', { userId: user._id.toHexString() }, 'fold-1');
+    await untilDeadLettered('manager-sync__fold-1');
+    // Replayed before the fix, the replay fails too; then the original, retried in place, fails again:
+    // two entries, both of the lineage fold-1, whose next replay id is the same.
+    expect((await replay('--id', 'manager-sync__fold-1')).code).toBe(0);
+    await untilDeadLettered('manager-sync__fold-1-replay-1');
+    await (await h.queues.get('manager-sync').getJob('fold-1'))?.retry();
+    await untilDeadLettered('manager-sync__fold-1', 'manager-sync__fold-1-replay-1');
+    await h.collections.users.updateOne({ _id: user._id }, { $set: { name: 'Fixed' } });
+
+    const cli = spawnCli(['replay', '--queue', 'manager-sync'], env);
+    expect(await cli.exited).toEqual({ code: 0, signal: null });
+    const lines = cli.stdout().trimEnd().split('\n');
+    expect(lines[0]).toBe(
+      'replayed 2 entries as 1 new job (1 entry joined an existing job): manager-sync ×2',
+    );
+    expect(lines).toHaveLength(3);
+    expect(lines.slice(1)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^ {2}manager-sync__fold-1(-replay-1)? -> manager-sync job fold-1-replay-2$/),
+        expect.stringMatching(
+          /^ {2}manager-sync__fold-1(-replay-1)? -> manager-sync job fold-1-replay-2 \(joined the existing job, \w+\)$/,
+        ),
+      ]),
+    );
+    await waitUntil(
+      'the one replayed job to complete',
+      async () => (await stateOf('manager-sync', 'fold-1-replay-2')) === 'completed',
+    );
+    expect(await deadLetterIds()).toEqual([]);
+    expect(await h.queues.get('manager-sync').getJob('fold-1-replay-3')).toBeUndefined();
   });
 });
 
@@ -193,6 +232,8 @@ describe('replayDeadLetters after an interruption', () => {
         queue: 'manager-sync',
         originalJobId: 'cut-1',
         newJobId: 'cut-1-replay-1',
+        // The interrupted run's job: this run added none.
+        joined: { state: 'waiting' },
       },
     ]);
     expect(await target.getJobCountByTypes('waiting')).toBe(1);

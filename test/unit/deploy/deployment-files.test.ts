@@ -102,3 +102,36 @@ describe('Dockerfile', () => {
     for (const entry of ['node_modules', 'dist', '.git', '.env']) expect(ignored).toContain(entry);
   });
 });
+
+describe('docs/kubernetes.md', () => {
+  const blocks = [...read('docs/kubernetes.md').matchAll(/```yaml\n([\s\S]*?)```/g)].flatMap(([, text]) =>
+    text.split(/^---$/m).map(document => parse(document) as unknown),
+  );
+
+  it('parses as YAML, every block', () => {
+    expect(blocks.length).toBeGreaterThan(0);
+  });
+
+  it('runs verify as a CronJob that fails its Job, once, when verify exits 1', () => {
+    interface CronJob {
+      kind: string;
+      spec: {
+        concurrencyPolicy: string;
+        jobTemplate: {
+          spec: {
+            backoffLimit: number;
+            template: { spec: { restartPolicy: string; containers: { args: string[] }[] } };
+          };
+        };
+      };
+    }
+    const cron = blocks.find(
+      (block): block is CronJob => (block as { kind?: string } | null)?.kind === 'CronJob',
+    );
+    const job = cron?.spec.jobTemplate.spec;
+    expect(job?.backoffLimit).toBe(0);
+    expect(job?.template.spec.restartPolicy).toBe('Never');
+    expect(job?.template.spec.containers[0].args[0]).toBe('verify');
+    expect(cron?.spec.concurrencyPolicy).toBe('Forbid');
+  });
+});

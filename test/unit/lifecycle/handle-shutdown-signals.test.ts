@@ -14,14 +14,17 @@ function setup(timeoutMs = 1000) {
   const signals = new EventEmitter();
   const exits: number[] = [];
   const releasers = new Releasers();
+  const clock = { now: 0 };
   const handle = handleShutdownSignals({
     releasers,
     logger,
     timeoutMs,
     signals,
     exit: code => exits.push(code),
+    duplicateWindowMs: 1000,
+    now: () => clock.now,
   });
-  return { signals, exits, releasers, handle };
+  return { signals, exits, releasers, handle, clock };
 }
 
 const flush = () => new Promise(resolve => setImmediate(resolve));
@@ -52,12 +55,35 @@ describe('handleShutdownSignals', () => {
   });
 
   it('forces exit on a second signal while releasing', async () => {
-    const { signals, exits, releasers } = setup();
+    const { signals, exits, releasers, clock } = setup();
     releasers.add('slow', () => new Promise<void>(() => {}));
     signals.emit('SIGTERM');
     await flush();
     expect(exits).toEqual([]);
+    clock.now = 1000;
     signals.emit('SIGINT');
+    expect(exits).toEqual([130]);
+  });
+
+  it('takes the same Ctrl-C forwarded again by a parent (npm, tsx) for the first one, not a second', async () => {
+    const { signals, exits, releasers, clock } = setup();
+    let finish: () => void = () => {};
+    releasers.add('slow', () => new Promise<void>(resolve => (finish = resolve)));
+    signals.emit('SIGINT');
+    clock.now = 999;
+    signals.emit('SIGINT');
+    await flush();
+    expect(exits).toEqual([]);
+    finish();
+    await flush();
+    expect(exits).toEqual([0]);
+  });
+
+  it('takes a second SIGTERM at its word, however soon: one sender sends it, to one process', async () => {
+    const { signals, exits, releasers } = setup();
+    releasers.add('slow', () => new Promise<void>(() => {}));
+    signals.emit('SIGTERM');
+    signals.emit('SIGTERM');
     expect(exits).toEqual([130]);
   });
 
