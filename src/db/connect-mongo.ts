@@ -14,6 +14,8 @@ export interface ConnectMongoOptions {
   appName?: string;
   /** @defaultValue 20 */
   maxPoolSize?: number;
+  /** Connections the pool keeps open even when idle. @defaultValue 0 */
+  minPoolSize?: number;
   /** How long an operation waits for a usable server before failing. @defaultValue 10000 */
   serverSelectionTimeoutMS?: number;
 }
@@ -53,7 +55,7 @@ export async function connectMongo(
     dbName: config.mongoDatabase,
     appName: options.appName ?? 'user-sync',
     maxPoolSize: options.maxPoolSize ?? 20,
-    minPoolSize: 0,
+    minPoolSize: options.minPoolSize ?? 0,
     ...(inUrl.has('serverselectiontimeoutms') ? {} : { serverSelectionTimeoutMS: selectionTimeoutMs }),
     ...(inUrl.has('connecttimeoutms') ? {} : { connectTimeoutMS: 10_000 }),
     // Sync updates are idempotent, so the driver's single automatic retry is always safe.

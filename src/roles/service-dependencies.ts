@@ -74,6 +74,11 @@ export async function openServiceDependencies(
     });
     mongo = await waitForMongo(config, logger, {
       appName,
+      // Stopping sends killCursors (the listener's change stream, while its getMore holds a connection)
+      // and endSessions; spare connections kept open let both go out at once. Opening one at that moment
+      // can take the whole grace period: in a container, DNS lookups stall for ~10 s while the engine
+      // rewires the network for a neighbour that compose stopped just before.
+      minPoolSize: 2,
       onWaiting: reason => status?.markDown('mongodb', reason),
       onConnected: () => status?.markUp('mongodb'),
     });

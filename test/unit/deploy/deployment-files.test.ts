@@ -15,7 +15,7 @@ interface Service {
   command?: string[];
   environment?: Record<string, string>;
   deploy?: { replicas?: number };
-  healthcheck?: { test: string[] };
+  healthcheck?: { test: string };
   depends_on?: Record<string, { condition: string }>;
   stop_grace_period?: string;
   ports?: string[];
@@ -33,7 +33,7 @@ describe('docker-compose.yml', () => {
 
   it('runs MongoDB as a replica set that its healthcheck initiates when needed', () => {
     expect(services.mongo.command).toEqual(expect.arrayContaining(['--replSet', 'rs0']));
-    const check = services.mongo.healthcheck?.test.join(' ') ?? '';
+    const check = services.mongo.healthcheck?.test ?? '';
     expect(check).toMatch(/rs\.status\(\)/);
     expect(check).toMatch(/rs\.initiate\(\{ _id: 'rs0'/);
     expect(check).toMatch(/isWritablePrimary/);
@@ -69,7 +69,11 @@ describe('docker-compose.yml', () => {
   it('gives the dashboard its credentials from the environment, required', () => {
     expect(services.dashboard.environment?.DASHBOARD_USER).toMatch(/^\$\{DASHBOARD_USER:\?/);
     expect(services.dashboard.environment?.DASHBOARD_PASSWORD).toMatch(/^\$\{DASHBOARD_PASSWORD:\?/);
-    expect(services.dashboard.ports).toEqual(['3000:3000']);
+    expect(services.dashboard.ports).toEqual(['${DASHBOARD_PORT:-3000}:3000']);
+  });
+
+  it('writes healthchecks as shell command lines, which podman-compose 1.0 passes on intact', () => {
+    for (const name of ['mongo', 'redis']) expect(typeof services[name].healthcheck?.test).toBe('string');
   });
 });
 

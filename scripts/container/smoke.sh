@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Both container smoke tests in one engine state, so the second reuses the images the first built:
+# smoke-image.sh (the image alone), then smoke-compose.sh (the compose stack). This is what .ci/run runs.
+#
+#   scripts/container/smoke.sh
+set -euo pipefail
+# shellcheck source=scripts/container/lib.sh
+source "$(dirname "$0")/lib.sh"
+
+trap 'cleanup_podman_state; total_time' EXIT
+select_engine
+"$(dirname "$0")/smoke-image.sh"
+USER_SYNC_REUSE_IMAGES=1 "$(dirname "$0")/smoke-compose.sh"
