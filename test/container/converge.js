@@ -60,5 +60,5 @@ async function main() {
 
 main().catch(error => {
   process.stderr.write(`${error.stack ?? error}\n`);
-  process.exit(1);
+  process.exitCode = 1;
 });
