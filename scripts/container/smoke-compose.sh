@@ -79,7 +79,10 @@ export SMOKE_REDIS_IMAGE=$REDIS_IMAGE
 
 dashboard() { curl -s -o /dev/null -w '%{http_code}' "$@" "http://127.0.0.1:$DASHBOARD_PORT/"; }
 readyz() { curl -fsS -o /dev/null "http://127.0.0.1:$DASHBOARD_PORT/readyz"; }
-logged() { $ENGINE logs "$1" 2>&1 | grep -q "$2"; }
+# grep -c reads the whole log: grep -q would stop early, and under pipefail the SIGPIPE that ends
+# `logs` then fails the pipeline, so a line that is there would read as missing (one CI run said
+# "both listeners lead" that way while one listener had led).
+logged() { $ENGINE logs "$1" 2>&1 | grep -c "$2" >/dev/null; }
 count_logged() {
   local service=$1 pattern=$2 count=0 name
   for name in $(containers_of "$service"); do
