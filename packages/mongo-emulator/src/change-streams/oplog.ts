@@ -24,6 +24,39 @@ export interface OplogEntry {
 
 export type NewOplogEntry = Omit<OplogEntry, 'seq' | 'key' | 'token'>;
 
+/**
+ * Key and token are derived on first use: a bulk write appends thousands of entries that a stream may
+ * filter out or never read, and encoding both for each showed in a bulk update's profile.
+ */
+class RetainedEntry implements OplogEntry {
+  private cachedKey?: string;
+  private cachedToken?: Document;
+  readonly position: Position;
+  readonly clusterTime: Timestamp;
+  readonly wallTime: Date;
+  readonly record: ChangeRecord;
+  readonly imagesRecorded: boolean;
+
+  constructor(
+    readonly seq: number,
+    fields: NewOplogEntry,
+  ) {
+    this.position = fields.position;
+    this.clusterTime = fields.clusterTime;
+    this.wallTime = fields.wallTime;
+    this.record = fields.record;
+    this.imagesRecorded = fields.imagesRecorded;
+  }
+
+  get key(): string {
+    return (this.cachedKey ??= positionKey(this.position));
+  }
+
+  get token(): Document {
+    return (this.cachedToken ??= resumeTokenOfKey(this.key));
+  }
+}
+
 export class Oplog {
   private readonly ring: OplogEntry[] = [];
   private first = 0;
@@ -64,17 +97,7 @@ export class Oplog {
       this.horizon = this.at(this.first).key;
       this.first += 1;
     }
-    const key = positionKey(fields.position);
-    const entry: OplogEntry = {
-      seq: this.end,
-      position: fields.position,
-      key,
-      token: resumeTokenOfKey(key),
-      clusterTime: fields.clusterTime,
-      wallTime: fields.wallTime,
-      record: fields.record,
-      imagesRecorded: fields.imagesRecorded,
-    };
+    const entry = new RetainedEntry(this.end, fields);
     this.ring[this.end % this.capacity] = entry;
     this.end += 1;
     return entry;

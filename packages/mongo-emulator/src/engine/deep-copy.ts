@@ -12,14 +12,8 @@ export function deepCopy<T>(value: T): T {
 /** One level: a new array or plain object holding the same values (an update copies only what it writes). */
 export function shallowCopy<T extends object>(value: T): T {
   if (Array.isArray(value)) return value.slice() as T;
-  const out: Record<string, unknown> = {};
-  for (const k of Object.keys(value)) {
-    const x = (value as Record<string, unknown>)[k];
-    if (k === '__proto__')
-      Object.defineProperty(out, k, { value: x, enumerable: true, writable: true, configurable: true });
-    else out[k] = x;
-  }
-  return out as T;
+  // Spread defines each own property as data, so a stored `__proto__` field stays a field.
+  return { ...value };
 }
 
 function copyValue(v: unknown): unknown {

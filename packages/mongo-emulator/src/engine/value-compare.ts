@@ -75,6 +75,14 @@ function regexParts(v: unknown): [string, string] {
   return [r.pattern, r.options];
 }
 
+/** Byte order is hex order: comparing the 12 bytes spares two string allocations per comparison. */
+function compareObjectIds(a: ObjectId, b: ObjectId): number {
+  const ba = a.id;
+  const bb = b.id;
+  for (let i = 0; i < 12; i++) if (ba[i] !== bb[i]) return ba[i] - bb[i];
+  return 0;
+}
+
 /** Negative, zero or positive as `a` sorts before, with or after `b` in MongoDB's order. */
 export function compareValues(a: unknown, b: unknown): number {
   const ta = bsonTypeOf(a);
@@ -93,7 +101,7 @@ export function compareValues(a: unknown, b: unknown): number {
     case 'binData':
       return compareBinary(a, b);
     case 'objectId':
-      return cmp((a as ObjectId).toHexString(), (b as ObjectId).toHexString());
+      return compareObjectIds(a as ObjectId, b as ObjectId);
     case 'bool':
       return cmp(Number(a), Number(b));
     case 'date':
@@ -115,6 +123,8 @@ export function compareValues(a: unknown, b: unknown): number {
 }
 
 export function valuesEqual(a: unknown, b: unknown): boolean {
+  // The same reference (stored values are shared, never mutated) is equal whatever its type.
+  if (a === b) return true;
   return compareValues(a, b) === 0;
 }
 

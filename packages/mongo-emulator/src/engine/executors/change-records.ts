@@ -1,7 +1,7 @@
 /**
- * Change records for committed document writes. Every document in a record is a deep copy or a
- * document the store no longer holds, so later writes can never alter an event already handed to
- * the change-stream history.
+ * Change records for committed document writes. Every value in a record is a deep copy or a stored
+ * value, which no write ever mutates (updates copy what they change, see document-writer.ts), so later
+ * writes can never alter an event already handed to the change-stream history.
  *
  * Update post-images and every pre-image are kept only when the collection has
  * changeStreamPreAndPostImages enabled, as on MongoDB: no stream can show them otherwise, and holding

@@ -11,7 +11,6 @@
  * Paths that did not change are never logged, so a no-op update has an empty log.
  */
 import type { Document, UpdateDescription } from '../../types';
-import { deepCopy } from '../deep-copy';
 import { getExact } from '../field-path';
 
 function isStrictPrefix(prefix: string[], path: string[]): boolean {
@@ -39,7 +38,8 @@ export class ChangeLog {
     const covered = (parts: string[]): boolean => this.sets.some(s => isStrictPrefix(s, parts));
     for (const parts of this.sets) {
       if (covered(parts)) continue;
-      updatedFields[parts.join('.')] = deepCopy(getExact(postImage, parts));
+      // The post-image is stored and never mutated, so the event shares its values instead of copying them.
+      updatedFields[parts.join('.')] = getExact(postImage, parts);
     }
     const removedFields: string[] = [];
     for (const parts of this.unsets) {

@@ -16,12 +16,14 @@ import { isIndexComponent, setField } from '../field-path';
  */
 export interface WorkingCopy {
   doc: Record<string, unknown>;
-  owned: WeakSet<object>;
+  owned: Set<object>;
 }
 
 export function workingCopy(original: Record<string, unknown>): WorkingCopy {
   const doc = shallowCopy(original);
-  return { doc, owned: new WeakSet([doc]) };
+  // A plain Set: the working copy lives for one document's update, and a WeakSet's ephemeron
+  // bookkeeping showed up in the garbage collector's share of a bulk update.
+  return { doc, owned: new Set([doc]) };
 }
 
 export interface WriteTarget {

@@ -36,9 +36,13 @@ export function setValue(ctx: OperatorContext, parts: string[], target: WriteTar
   ctx.log.set(reportedPath(parts, target));
 }
 
+/**
+ * `value` is the statement's own copy (see parseUpdate), stored as is: stored values are never mutated,
+ * so every document a multi-update matches can share it, and a bulk update copies nothing per document.
+ */
 export function applySet(ctx: OperatorContext, parts: string[], value: unknown): void {
   const target = resolveTarget(ctx, parts, true) as WriteTarget;
-  setValue(ctx, parts, target, deepCopy(value));
+  setValue(ctx, parts, target, value);
 }
 
 export function applySetOnInsert(ctx: OperatorContext, parts: string[], value: unknown): void {

@@ -8,7 +8,7 @@ import { isPlainObject } from '../bson-types';
 import { badValue } from '../engine-errors';
 import { isIndexComponent } from '../field-path';
 import type { Matcher } from '../query/query-matcher';
-import { arrayFilterToken } from './update-spec';
+import type { PositionalPath } from './update-spec';
 
 export interface PositionalContext {
   /** Array position from the query match, for `$`. */
@@ -22,31 +22,29 @@ function child(value: unknown, part: string): unknown {
   return undefined;
 }
 
-export function hasPositional(parts: string[]): boolean {
-  for (const part of parts) if (part === '$' || arrayFilterToken(part) !== undefined) return true;
-  return false;
-}
-
-export function expandPositional(doc: unknown, parts: string[], ctx: PositionalContext): string[][] {
-  if (!hasPositional(parts)) return [parts];
+export function expandPositional(doc: unknown, path: PositionalPath, ctx: PositionalContext): string[][] {
+  const { parts, tokens } = path;
+  if (tokens === undefined) return [parts];
   const out: string[][] = [];
-  const walk = (value: unknown, i: number, prefix: string[]): void => {
+  // One prefix, extended and shortened as the walk goes; a leaf takes a copy.
+  const prefix: string[] = [];
+  const descend = (value: unknown, i: number, part: string): void => {
+    prefix.push(part);
+    walk(value, i + 1);
+    prefix.pop();
+  };
+  const walk = (value: unknown, i: number): void => {
     if (i === parts.length) {
-      out.push(prefix);
+      out.push(prefix.slice());
       return;
     }
-    const part = parts[i];
-    if (part === '$') {
+    const token = tokens[i];
+    if (token === undefined) return descend(child(value, parts[i]), i, parts[i]);
+    if (token === '$') {
       if (ctx.position === undefined)
         throw badValue('The positional operator did not find the match needed from the query.');
       const idx = String(ctx.position);
-      walk(child(value, idx), i + 1, [...prefix, idx]);
-      return;
-    }
-    const id = arrayFilterToken(part);
-    if (id === undefined) {
-      walk(child(value, part), i + 1, [...prefix, part]);
-      return;
+      return descend(child(value, idx), i, idx);
     }
     if (value === undefined) {
       throw badValue(
@@ -58,13 +56,14 @@ export function expandPositional(doc: unknown, parts: string[], ctx: PositionalC
         `Cannot apply array updates to non-array element ${prefix[prefix.length - 1]}: ${JSON.stringify(value)}`,
       );
     }
-    const filter = id === '' ? undefined : ctx.arrayFilters.get(id);
-    value.forEach((element, j) => {
-      if (filter && !filter({ [id]: element })) return;
-      walk(element, i + 1, [...prefix, String(j)]);
-    });
+    const filter = token === '' ? undefined : ctx.arrayFilters.get(token);
+    for (let j = 0; j < value.length; j++) {
+      const element: unknown = value[j];
+      if (filter && !filter({ [token]: element })) continue;
+      descend(element, i, String(j));
+    }
   };
-  walk(doc, 0, []);
+  walk(doc, 0);
   return out;
 }
 

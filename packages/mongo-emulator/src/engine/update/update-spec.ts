@@ -7,6 +7,7 @@ import type { Document } from '../../types';
 import { isNumeric, isPlainObject, numberArg } from '../bson-types';
 import { badValue, errorOf, failedToParse, typeMismatch } from '../engine-errors';
 import { ErrorCodes } from '../../types';
+import { deepCopy } from '../deep-copy';
 import { splitPath } from '../field-path';
 import type { Matcher } from '../query/query-matcher';
 import { compileFilter } from '../query/query-matcher';
@@ -35,6 +36,8 @@ export interface ModEntry {
   op: UpdateOperator;
   path: string;
   parts: string[];
+  /** `parts` with its positional components parsed, for expanding against each matched document. */
+  positional: PositionalPath;
   arg: unknown;
 }
 
@@ -81,7 +84,9 @@ export function parseUpdate(u: Document | Document[], arrayFilters?: Document[])
     for (const [path, arg] of Object.entries(fields)) {
       const parts = validatePath(path);
       validateArgument(op as UpdateOperator, path, arg);
-      entries.push({ op: op as UpdateOperator, path, parts, arg });
+      // $set's value is copied once here, away from the command document, and shared by every match.
+      const value = op === '$set' || op === '$setOnInsert' ? deepCopy(arg) : arg;
+      entries.push({ op: op as UpdateOperator, path, parts, positional: positionalPath(parts), arg: value });
     }
   }
   checkConflicts(entries);
@@ -239,6 +244,21 @@ function parseArrayFilters(entries: ModEntry[], filters: Document[], u: Document
 }
 
 /** `$[id]` -> `id`, `$[]` -> '', anything else -> undefined. */
+/**
+ * A path's positional components, parsed once per statement rather than once per matched document:
+ * `'$'` for the query's match, the filter identifier for `$[id]` (`''` for `$[]`), undefined for a field.
+ */
+export interface PositionalPath {
+  parts: string[];
+  /** Undefined when the path has no positional component at all (it addresses itself). */
+  tokens?: (string | undefined)[];
+}
+
+function positionalPath(parts: string[]): PositionalPath {
+  const tokens = parts.map(part => (part === '$' ? '$' : arrayFilterToken(part)));
+  return tokens.some(token => token !== undefined) ? { parts, tokens } : { parts };
+}
+
 export function arrayFilterToken(part: string): string | undefined {
   if (!part.startsWith('$[')) return undefined;
   const m = FILTER_TOKEN.exec(part);

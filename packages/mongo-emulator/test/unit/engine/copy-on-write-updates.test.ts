@@ -7,6 +7,7 @@ import { ObjectId } from 'bson';
 import type { Document } from '../../../src/types';
 import { applyUpdate } from '../../../src/engine/update/apply-update';
 import { parseUpdate } from '../../../src/engine/update/update-spec';
+import { newFixture } from './engine-fixture';
 
 function deepFreeze<T>(value: T): T {
   if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
@@ -55,5 +56,27 @@ describe('copy-on-write updates', () => {
     );
     expect(doc.meta.responsible).toEqual([{ id: 1, name: 'Anne', tags: ['a'] }, member(2, 'Bob')]);
     expect(doc.meta.responsible[1]).toBe(original.meta.responsible[1]);
+  });
+
+  it('a value a multi-update sets is shared by its matches, and a later write to one leaves the others and the events alone', () => {
+    const f = newFixture();
+    f.insert('orders', { _id: 1, team: 'x' }, { _id: 2, team: 'x' }, { _id: 3, team: 'x' });
+    const command = { $set: { meta: { tags: ['a'], lead: { name: 'Ann' } } } };
+    f.updateMany('orders', { team: 'x' }, command);
+    // The command document is the caller's: changing it afterwards changes nothing stored.
+    command.$set.meta.tags.push('from-the-caller');
+    f.updateOne('orders', { _id: 1 }, { $push: { 'meta.tags': 'b' } });
+    f.updateOne('orders', { _id: 2 }, { $set: { 'meta.lead.name': 'Bob' } });
+    f.updateOne('orders', { _id: 3 }, { $unset: { 'meta.lead': '' } });
+
+    expect(f.findAll('orders')).toStrictEqual([
+      { _id: 1, team: 'x', meta: { tags: ['a', 'b'], lead: { name: 'Ann' } } },
+      { _id: 2, team: 'x', meta: { tags: ['a'], lead: { name: 'Bob' } } },
+      { _id: 3, team: 'x', meta: { tags: ['a'] } },
+    ]);
+    const firstEvents = f.sink.records.slice(3, 6).map(r => r.updateDescription?.updatedFields);
+    expect(firstEvents).toStrictEqual(
+      [1, 2, 3].map(() => ({ meta: { tags: ['a'], lead: { name: 'Ann' } } })),
+    );
   });
 });
