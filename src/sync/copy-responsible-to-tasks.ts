@@ -21,8 +21,12 @@ export async function copyResponsibleToTasks(
   return writeUntilSettled(
     () => readResponsibleArrays(collections, orderIds),
     async arrays => {
-      const writes: AnyBulkWriteOperation<Document>[] = arrays.flatMap(({ _id, responsible }) => [
-        {
+      const withNonDocumentTasks = await ordersWithNonDocumentTasks(
+        collections,
+        arrays.map(({ _id }) => _id),
+      );
+      const writes: AnyBulkWriteOperation<Document>[] = arrays.flatMap(({ _id, responsible }) => {
+        const copy: AnyBulkWriteOperation<Document> = {
           updateMany: {
             filter: {
               order_id: _id,
@@ -31,21 +35,39 @@ export async function copyResponsibleToTasks(
             },
             update: { $set: { 'order_metadata.responsible': responsible } },
           },
-        },
+        };
+        if (!withNonDocumentTasks.has(_id.toHexString())) return [copy];
         // A task created with `order_metadata: null` (or any non-document) cannot take a sub-field: it is
         // given the whole document instead, or every write to it would fail and the task never converge.
-        {
+        const replaceNonDocument: AnyBulkWriteOperation<Document> = {
           updateMany: {
             filter: { order_id: _id, order_metadata: NOT_A_DOCUMENT },
             update: { $set: { order_metadata: { responsible } } },
           },
-        },
-      ]);
+        };
+        return [copy, replaceNonDocument];
+      });
       if (writes.length === 0) return { ordersCopied: 0, tasksUpdated: 0 };
       const result = await collections.tasks.bulkWrite(writes, { ordered: false });
       return { ordersCopied: arrays.length, tasksUpdated: result.modifiedCount };
     },
   );
+}
+
+/**
+ * One `distinct` for the whole batch instead of a second statement per order: such tasks are rare (a task
+ * inserted bare), and 10,000 statements that match nothing still cost the server a lookup each.
+ */
+async function ordersWithNonDocumentTasks(
+  collections: SyncCollections,
+  orderIds: ObjectId[],
+): Promise<Set<string>> {
+  if (orderIds.length === 0) return new Set();
+  const ids = await collections.tasks.distinct('order_id', {
+    order_id: { $in: orderIds },
+    order_metadata: NOT_A_DOCUMENT,
+  });
+  return new Set(ids.map(id => String(id)));
 }
 
 /** Orders without an array (never rebuilt) have nothing to cascade. */

@@ -173,11 +173,18 @@ describe('the other side of the join (SPEC §2b), through user-sync all', () => 
     const orderA = anOrder({ assigned_user_ids: [first._id], metadata: { responsible: [metaOf(first)] } });
     const orderB = anOrder({ assigned_user_ids: [second._id], metadata: { responsible: [metaOf(second)] } });
     await orders().insertMany([orderA, orderB]);
-    const bare = aTask(orderA, { order_metadata: undefined });
-    await tasks().insertOne(bare);
-    await waitUntil('the bare task', async () =>
-      sameJson((await tasks().findOne({ _id: bare._id }))?.order_metadata?.responsible, [metaOf(first)]),
-    );
+    const bare = aTask(orderA, { order_metadata: null });
+    // Neither can take a sub-field: the copy must replace the whole value.
+    const legacy = aTask(orderA, { order_metadata: 'legacy' });
+    await tasks().insertMany([bare, legacy]);
+    await waitUntil('the bare task and the one with a string', async () => {
+      const copied = await tasks()
+        .find({ _id: { $in: [bare._id, legacy._id] } })
+        .toArray();
+      return (
+        copied.length === 2 && copied.every(t => sameJson(t.order_metadata?.responsible, [metaOf(first)]))
+      );
+    });
 
     await tasks().updateOne({ _id: bare._id }, { $set: { order_id: orderB._id } });
     await waitUntil('the moved task', async () =>
