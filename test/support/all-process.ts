@@ -3,7 +3,7 @@
  * /readyz and /metrics. For the fault tests, which break its servers underneath it.
  */
 import { spawnCli, type CliProcess } from './cli-process';
-import { parsePrometheusText, sampleValue } from './prometheus-text';
+import { parsePrometheusText, sampleValue, type Sample } from './prometheus-text';
 import { waitUntil } from './wait-until';
 
 /** The appName the `all` role's MongoDB connections send, which fail points aim at. */
@@ -24,6 +24,11 @@ export interface AllProcess {
   stop(): Promise<void>;
 }
 
+/** Every sample a process's /metrics answers now. */
+export async function fetchMetricSamples(url: string): Promise<Sample[]> {
+  return parsePrometheusText(await (await fetch(`${url}/metrics`)).text());
+}
+
 export async function startAll(env: Record<string, string>): Promise<AllProcess> {
   const child = spawnCli(['all'], {
     HOST: '127.0.0.1',
@@ -42,10 +47,9 @@ export async function startAll(env: Record<string, string>): Promise<AllProcess>
       const response = await fetch(`${url}/readyz`);
       return { status: response.status, body: (await response.json()) as never };
     },
-    metric: async (name, labels = {}) =>
-      sampleValue(parsePrometheusText(await (await fetch(`${url}/metrics`)).text()), name, labels),
+    metric: async (name, labels = {}) => sampleValue(await fetchMetricSamples(url), name, labels),
     metricSum: async name =>
-      parsePrometheusText(await (await fetch(`${url}/metrics`)).text())
+      (await fetchMetricSamples(url))
         .filter(sample => sample.name === name)
         .reduce((sum, sample) => sum + sample.value, 0),
     logLines: pattern =>

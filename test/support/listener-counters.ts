@@ -1,5 +1,5 @@
 /** What a running process's /metrics says about its listener and queues, for "nothing more happens" checks. */
-import { parsePrometheusText } from './prometheus-text';
+import { fetchMetricSamples } from './all-process';
 import { waitUntil } from './wait-until';
 
 export interface ListenerCounters {
@@ -10,7 +10,7 @@ export interface ListenerCounters {
 }
 
 export async function listenerCounters(url: string): Promise<ListenerCounters> {
-  const samples = parsePrometheusText(await (await fetch(`${url}/metrics`)).text());
+  const samples = await fetchMetricSamples(url);
   const jobsEnqueued: Record<string, number> = {};
   let eventsSeen = 0;
   let jobsCompleted = 0;
@@ -28,7 +28,7 @@ export async function waitForQuietQueues(url: string, timeoutMs = 60_000): Promi
   await waitUntil(
     'the queues to drain',
     async () => {
-      const samples = parsePrometheusText(await (await fetch(`${url}/metrics`)).text());
+      const samples = await fetchMetricSamples(url);
       const busy = samples
         .filter(sample => sample.name === 'user_sync_queue_jobs' && sample.labels.state !== 'completed')
         .filter(sample => sample.labels.state !== 'failed')

@@ -1,11 +1,8 @@
-import type { Db, MongoClient } from 'mongodb';
 import { MetricNames } from '../../../src/metrics/metric-names';
-import { ALL_APP_NAME, startAll, type AllProcess } from '../../support/all-process';
+import { ALL_APP_NAME } from '../../support/all-process';
+import { useAllStack } from '../../support/all-stack';
 import { failCommand, failPointOff } from '../../support/fail-command';
 import { reportFigure, sampleWhile } from '../../support/fault-figures';
-import { acquireTestMongo, type TestMongo } from '../../support/mongo';
-import { acquireTestRedis, type TestRedis } from '../../support/redis';
-import { assertNothingLeaked } from '../../support/leak-guard';
 import { seedCopiedUsers } from '../../support/user-copies';
 import { waitUntil } from '../../support/wait-until';
 
@@ -15,39 +12,14 @@ import { waitUntil } from '../../support/wait-until';
  * with nothing in dead-letter.
  */
 describe('a slow server (blockConnection)', () => {
-  let mongo: TestMongo;
-  let redis: TestRedis;
-  let client: MongoClient;
-  let db: Db;
-  let all: AllProcess;
-  beforeAll(async () => {
-    mongo = await acquireTestMongo();
-    redis = await acquireTestRedis();
-    const database = mongo.databaseName();
-    client = await mongo.connect();
-    db = client.db(database);
-    all = await startAll({
-      MONGO_URL: mongo.urlFor(database),
-      REDIS_URL: redis.url,
-      QUEUE_PREFIX: redis.queuePrefix(),
-    });
-    await all.waitUntilReady();
-  });
-  afterAll(async () => {
-    await failPointOff(client);
-    await client.close();
-    await all.stop();
-    await redis.release();
-    await mongo.release();
-    await assertNothingLeaked();
-  });
+  const stack = useAllStack({ clearFailPoints: true });
 
   it('every change converges; the lag shows on /metrics meanwhile; nothing is dead-lettered', async () => {
-    const copies = await seedCopiedUsers(db, 5);
+    const copies = await seedCopiedUsers(stack.db, 5);
     await copies.rename('Before');
     await copies.converged(30_000);
 
-    await failCommand(client, 'alwaysOn', {
+    await failCommand(stack.client, 'alwaysOn', {
       failCommands: ['find', 'update', 'findAndModify', 'aggregate', 'getMore'],
       blockConnection: true,
       blockTimeMS: 1_500,
@@ -56,18 +28,18 @@ describe('a slow server (blockConnection)', () => {
     const slow = Date.now();
     await copies.rename('Slow');
     const converging = copies.converged().then(() => Date.now());
-    const lag = sampleWhile(converging, () => all.metric(MetricNames.listenerLag));
+    const lag = sampleWhile(converging, () => stack.all.metric(MetricNames.listenerLag));
     await waitUntil('the slowness to last 5 s', () => Date.now() - slow > 5_000, { timeoutMs: 10_000 });
-    const slowed = await failPointOff(client);
+    const slowed = await failPointOff(stack.client);
     const faultEnded = Date.now();
     const convergedAt = await converging;
 
     expect(slowed).toBeGreaterThan(1);
-    expect(await all.metric(MetricNames.deadLetterJobs)).toBe(0);
-    expect(await all.metricSum(MetricNames.jobsFailed)).toBe(0);
+    expect(await stack.all.metric(MetricNames.deadLetterJobs)).toBe(0);
+    expect(await stack.all.metricSum(MetricNames.jobsFailed)).toBe(0);
     const lagSamples = (await lag) as number[];
     expect(Math.max(...lagSamples)).toBeGreaterThanOrEqual(1);
-    await all.waitUntilReady();
+    await stack.all.waitUntilReady();
     reportFigure('slow server (1.5 s per command for 5 s)', {
       slowedCommands: slowed,
       convergedAfterChangeMs: convergedAt - slow,

@@ -1,11 +1,8 @@
-import type { Db, MongoClient } from 'mongodb';
 import { MetricNames } from '../../../src/metrics/metric-names';
-import { ALL_APP_NAME, startAll, type AllProcess } from '../../support/all-process';
+import { ALL_APP_NAME } from '../../support/all-process';
+import { useAllStack } from '../../support/all-stack';
 import { failCommand, failPointOff } from '../../support/fail-command';
 import { reportFigure, sampleWhile } from '../../support/fault-figures';
-import { acquireTestMongo, type TestMongo } from '../../support/mongo';
-import { acquireTestRedis, type TestRedis } from '../../support/redis';
-import { assertNothingLeaked } from '../../support/leak-guard';
 import { seedCopiedUsers } from '../../support/user-copies';
 import { waitUntil } from '../../support/wait-until';
 
@@ -16,60 +13,35 @@ import { waitUntil } from '../../support/wait-until';
  * Every change converges and nothing reaches dead-letter.
  */
 describe('transient write errors on the workers (update / findAndModify)', () => {
-  let mongo: TestMongo;
-  let redis: TestRedis;
-  let client: MongoClient;
-  let db: Db;
-  let all: AllProcess;
-  beforeAll(async () => {
-    mongo = await acquireTestMongo();
-    redis = await acquireTestRedis();
-    const database = mongo.databaseName();
-    client = await mongo.connect();
-    db = client.db(database);
-    all = await startAll({
-      MONGO_URL: mongo.urlFor(database),
-      REDIS_URL: redis.url,
-      QUEUE_PREFIX: redis.queuePrefix(),
-    });
-    await all.waitUntilReady();
-  });
-  afterAll(async () => {
-    await failPointOff(client);
-    await client.close();
-    await all.stop();
-    await redis.release();
-    await mongo.release();
-    await assertNothingLeaked();
-  });
+  const stack = useAllStack({ clearFailPoints: true });
 
   it.each([
     [11600, 'InterruptedAtShutdown'],
     [10107, 'NotWritablePrimary'],
     [91, 'ShutdownInProgress'],
   ])('%i %s: every copy converges, nothing is dead-lettered', async (errorCode, codeName) => {
-    const copies = await seedCopiedUsers(db, 5);
+    const copies = await seedCopiedUsers(stack.db, 5);
     await copies.rename('Before');
     await copies.converged(30_000);
-    const seen = all.logLines(/MongoDB failed transiently/);
+    const seen = stack.all.logLines(/MongoDB failed transiently/);
     // Longer than the job's attempts last (JOB_ATTEMPTS=2 here): only a retry that spends no attempt converges.
-    await failCommand(client, 'alwaysOn', {
+    await failCommand(stack.client, 'alwaysOn', {
       failCommands: ['update', 'findAndModify'],
       errorCode,
       appName: ALL_APP_NAME,
     });
     await copies.rename(codeName);
     const converging = copies.converged().then(() => Date.now());
-    const lag = sampleWhile(converging, () => all.metric(MetricNames.listenerLag));
+    const lag = sampleWhile(converging, () => stack.all.metric(MetricNames.listenerLag));
     const failing = Date.now();
     await waitUntil('the fault to last 3 s', () => Date.now() - failing > 3_000);
-    const failedWrites = await failPointOff(client);
+    const failedWrites = await failPointOff(stack.client);
     const faultEnded = Date.now();
     const convergedAt = await converging;
 
-    expect(await all.metric(MetricNames.deadLetterJobs)).toBe(0);
-    expect(await all.metricSum(MetricNames.jobsFailed)).toBe(0);
-    expect(all.logLines(/MongoDB failed transiently/)).toBeGreaterThan(seen);
+    expect(await stack.all.metric(MetricNames.deadLetterJobs)).toBe(0);
+    expect(await stack.all.metricSum(MetricNames.jobsFailed)).toBe(0);
+    expect(stack.all.logLines(/MongoDB failed transiently/)).toBeGreaterThan(seen);
     const lagSamples = await lag;
     expect(lagSamples.length).toBeGreaterThan(0);
     expect(lagSamples.every(value => typeof value === 'number')).toBe(true);

@@ -3,11 +3,8 @@
  * Each test changes the side of the join that references users (orders, tasks, accounts, contacts) with
  * a plain driver client, as the platform's own services would, and waits for the copies.
  */
-import { ObjectId, type Db, type Document, type MongoClient } from 'mongodb';
-import { acquireTestMongo, type TestMongo } from '../../support/mongo';
-import { acquireTestRedis, type TestRedis } from '../../support/redis';
-import { assertNothingLeaked } from '../../support/leak-guard';
-import { spawnCli, type CliProcess } from '../../support/cli-process';
+import { ObjectId, type Document } from 'mongodb';
+import { useAllStack } from '../../support/all-stack';
 import { runCliInProcess } from '../../support/run-cli-in-process';
 import { aTask, aUser, anOrder, metaOf } from '../../support/sync-fixtures';
 import { waitUntil } from '../../support/wait-until';
@@ -22,47 +19,11 @@ const ownerOf = (user: Document) => ({
 });
 
 describe('the other side of the join (SPEC §2b), through user-sync all', () => {
-  let mongo: TestMongo;
-  let redis: TestRedis;
-  let client: MongoClient;
-  let db: Db;
-  let all: CliProcess;
-  let url: string;
-  let env: Record<string, string>;
+  const stack = useAllStack({ env: { JOB_BACKOFF_MS: '50' } });
 
-  beforeAll(async () => {
-    mongo = await acquireTestMongo();
-    redis = await acquireTestRedis();
-    const database = mongo.databaseName();
-    env = {
-      MONGO_URL: mongo.urlFor(database),
-      REDIS_URL: redis.url,
-      QUEUE_PREFIX: redis.queuePrefix(),
-      HOST: '127.0.0.1',
-      PORT: '0',
-      DASHBOARD_USER: 'ops',
-      DASHBOARD_PASSWORD: 'pw',
-      LOG_LEVEL: 'warn',
-      JOB_BACKOFF_MS: '50',
-    };
-    all = spawnCli(['all'], { ...env, LOG_LEVEL: 'info' });
-    [, url] = await all.waitFor(/"url":"(http:\/\/[^"]+)"/);
-    await waitUntil('/readyz 200', async () => (await fetch(`${url}/readyz`)).status === 200);
-    client = await mongo.connect();
-    db = client.db(database);
-  }, 60_000);
-
-  afterAll(async () => {
-    await client?.close();
-    expect(await all?.stop()).toEqual({ code: 0, signal: null });
-    await redis.release();
-    await mongo.release();
-    await assertNothingLeaked();
-  });
-
-  const users = () => db.collection('_users');
-  const orders = () => db.collection('_store.orders');
-  const tasks = () => db.collection('projects.tasks');
+  const users = () => stack.db.collection('_users');
+  const orders = () => stack.db.collection('_store.orders');
+  const tasks = () => stack.db.collection('projects.tasks');
   const team = async (orderId: ObjectId) =>
     (await orders().findOne({ _id: orderId }))?.metadata?.dashclicks_team;
 
@@ -213,12 +174,12 @@ describe('the other side of the join (SPEC §2b), through user-sync all', () => 
     const accountId = new ObjectId();
     const owner = aUser({ account: accountId, is_owner: true });
     await users().insertOne(owner);
-    await db.collection('_accounts').insertOne({ _id: accountId, name: 'Late Account' });
+    await stack.db.collection('_accounts').insertOne({ _id: accountId, name: 'Late Account' });
     await waitUntil('the account owner', async () =>
-      sameJson((await db.collection('_accounts').findOne({ _id: accountId }))?.owner, ownerOf(owner)),
+      sameJson((await stack.db.collection('_accounts').findOne({ _id: accountId }))?.owner, ownerOf(owner)),
     );
 
-    const contacts = db.collection('crm.contacts');
+    const contacts = stack.db.collection('crm.contacts');
     const business = {
       _id: new ObjectId(),
       account: accountId,
@@ -241,80 +202,53 @@ describe('the other side of the join (SPEC §2b), through user-sync all', () => 
   });
 
   it('once converged, its own writes cause no events and no jobs for 5 s, and verify is clean without --fix', async () => {
-    await waitForQuietQueues(url);
-    const before = await listenerCounters(url);
+    await waitForQuietQueues(stack.all.url);
+    const before = await listenerCounters(stack.all.url);
     const deadline = Date.now() + 5000;
     while (Date.now() < deadline) {
-      expect(await listenerCounters(url)).toEqual(before);
+      expect(await listenerCounters(stack.all.url)).toEqual(before);
       await new Promise(resolve => setTimeout(resolve, 250));
     }
-    const verify = await runCliInProcess(['verify', '--json'], env);
+    const verify = await runCliInProcess(['verify', '--json'], { ...stack.env, LOG_LEVEL: 'warn' });
     expect(JSON.parse(verify.stdout)).toMatchObject({ clean: true });
     expect(verify.code).toBe(0);
   });
 });
 
 describe('SYNC_REFERENCES=false', () => {
-  let mongo: TestMongo;
-  let redis: TestRedis;
-  afterAll(async () => {
-    await redis?.release();
-    await mongo?.release();
-    await assertNothingLeaked();
-  });
+  const stack = useAllStack({ env: { SYNC_REFERENCES: 'false' } });
 
   it('turns §2b off: order, task, account and contact changes enqueue nothing; user changes still sync', async () => {
-    mongo = await acquireTestMongo();
-    redis = await acquireTestRedis();
-    const database = mongo.databaseName();
-    const all = spawnCli(['all'], {
-      MONGO_URL: mongo.urlFor(database),
-      REDIS_URL: redis.url,
-      QUEUE_PREFIX: redis.queuePrefix(),
-      HOST: '127.0.0.1',
-      PORT: '0',
-      DASHBOARD_USER: 'ops',
-      DASHBOARD_PASSWORD: 'pw',
-      LOG_LEVEL: 'info',
-      SYNC_REFERENCES: 'false',
-    });
-    const client = await mongo.connect();
-    try {
-      const [, url] = await all.waitFor(/"url":"(http:\/\/[^"]+)"/);
-      await waitUntil('/readyz 200', async () => (await fetch(`${url}/readyz`)).status === 200);
-      const db = client.db(database);
-      const manager = aUser();
-      await db.collection('_users').insertOne(manager);
-      await waitForQuietQueues(url);
-      const before = await listenerCounters(url);
+    const { db } = stack;
+    const url = stack.all.url;
+    const manager = aUser();
+    await db.collection('_users').insertOne(manager);
+    await waitForQuietQueues(url);
+    const before = await listenerCounters(url);
 
-      const order = anOrder({ manager: manager._id, assigned_user_ids: [manager._id] });
-      await db.collection('_store.orders').insertOne(order);
-      await db.collection('projects.tasks').insertOne(aTask(order));
-      await db.collection('_accounts').insertOne({ _id: manager.account, name: 'no owner copy' });
-      await db
-        .collection('crm.contacts')
-        .insertOne({ account: manager.account, type: 'business', email: 'x@y.z' });
-      // Then a user change, which must still go through: once it has, the earlier changes had their chance.
-      await db.collection('_users').updateOne({ _id: manager._id }, { $set: { name: 'Still Followed' } });
-      await waitUntil(
-        'the user change',
-        async () =>
-          (await db.collection('_store.orders').findOne({ _id: order._id }))?.metadata?.dashclicks_team
-            ?.manager?.name === 'Still Followed',
-      );
-      await waitForQuietQueues(url);
-      const after = await listenerCounters(url);
-      // One event (the user update), routed to the user jobs; nothing for the other documents.
-      expect(after.eventsSeen - before.eventsSeen).toBe(1);
-      const added = (queue: string) => (after.jobsEnqueued[queue] ?? 0) - (before.jobsEnqueued[queue] ?? 0);
-      expect(
-        ['owner-sync', 'manager-sync', 'specialist-sync', 'responsible-rebuild', 'task-cascade'].map(added),
-      ).toEqual([0, 1, 1, 1, 0]);
-    } finally {
-      await client.close();
-      expect(await all.stop()).toEqual({ code: 0, signal: null });
-    }
+    const order = anOrder({ manager: manager._id, assigned_user_ids: [manager._id] });
+    await db.collection('_store.orders').insertOne(order);
+    await db.collection('projects.tasks').insertOne(aTask(order));
+    await db.collection('_accounts').insertOne({ _id: manager.account, name: 'no owner copy' });
+    await db
+      .collection('crm.contacts')
+      .insertOne({ account: manager.account, type: 'business', email: 'x@y.z' });
+    // Then a user change, which must still go through: once it has, the earlier changes had their chance.
+    await db.collection('_users').updateOne({ _id: manager._id }, { $set: { name: 'Still Followed' } });
+    await waitUntil(
+      'the user change',
+      async () =>
+        (await db.collection('_store.orders').findOne({ _id: order._id }))?.metadata?.dashclicks_team?.manager
+          ?.name === 'Still Followed',
+    );
+    await waitForQuietQueues(url);
+    const after = await listenerCounters(url);
+    // One event (the user update), routed to the user jobs; nothing for the other documents.
+    expect(after.eventsSeen - before.eventsSeen).toBe(1);
+    const added = (queue: string) => (after.jobsEnqueued[queue] ?? 0) - (before.jobsEnqueued[queue] ?? 0);
+    expect(
+      ['owner-sync', 'manager-sync', 'specialist-sync', 'responsible-rebuild', 'task-cascade'].map(added),
+    ).toEqual([0, 1, 1, 1, 0]);
   });
 });
 

@@ -3,7 +3,7 @@
  * whether to retry a write, resume a change stream or retry a transaction. Failures come from failCommand.
  */
 import { MongoServerError } from 'mongodb';
-import type { Document } from 'mongodb';
+import type { ChangeStream, Collection, Document } from 'mongodb';
 import { useFailPointClient } from '../support/fail-point-client';
 import { trackChangeStream } from '../support/leak-guard';
 
@@ -98,60 +98,58 @@ describe('transactions', () => {
   });
 });
 
+/** Opens a stream on a fresh collection, past its first (empty) batch, and closes it after `use`. */
+async function withOpenStream(
+  name: string,
+  use: (coll: Collection<Row>, stream: ChangeStream<Row>) => Promise<void>,
+): Promise<void> {
+  const coll = fx.db.collection<Row>(name);
+  await fx.db.createCollection(name);
+  const stream = trackChangeStream(coll.watch([], { maxAwaitTimeMS: 100 }));
+  try {
+    await stream.tryNext();
+    await use(coll, stream);
+  } finally {
+    await stream.close();
+  }
+}
+
 describe('change streams', () => {
   it('a getMore failed by failCommand without labels is not resumable: the stream errors', async () => {
-    const coll = fx.db.collection<Row>('not-resumed');
-    await fx.db.createCollection('not-resumed');
-    const stream = trackChangeStream(coll.watch([], { maxAwaitTimeMS: 100 }));
-    try {
-      await stream.tryNext();
+    await withOpenStream('not-resumed', async (_coll, stream) => {
       await fx.failCommand({ times: 1 }, { failCommands: ['getMore'], errorCode: 6 });
       const error = await failure(stream.next());
       expect(error.code).toBe(6);
       expect(error.hasErrorLabel('ResumableChangeStreamError')).toBe(false);
       expect(fx.count('aggregate')).toBe(1);
-    } finally {
-      await stream.close();
-    }
+    });
   });
 
-  it('a getMore failed with errorLabels [ResumableChangeStreamError] resumes the stream', async () => {
-    const coll = fx.db.collection<Row>('resumed');
-    await fx.db.createCollection('resumed');
-    const stream = trackChangeStream(coll.watch([], { maxAwaitTimeMS: 100 }));
-    try {
-      await stream.tryNext();
-      await fx.failCommand(
-        { times: 1 },
-        { failCommands: ['getMore'], errorCode: 6, errorLabels: ['ResumableChangeStreamError'] },
-      );
+  it.each<[string, string, () => Promise<unknown>]>([
+    [
+      'a getMore failed with errorLabels [ResumableChangeStreamError] resumes the stream',
+      'resumed',
+      () =>
+        fx.failCommand(
+          { times: 1 },
+          { failCommands: ['getMore'], errorCode: 6, errorLabels: ['ResumableChangeStreamError'] },
+        ),
+    ],
+    [
+      'a getMore failed after its cursor is checked out is labelled resumable: the stream resumes',
+      'checked-out',
+      () => fx.failGetMore({ times: 1 }, { errorCode: 6 }),
+    ],
+  ])('%s', async (_title, name, fail) => {
+    await withOpenStream(name, async (coll, stream) => {
+      await fail();
       await coll.insertOne({ _id: 'after-error' });
       expect(await stream.next()).toMatchObject({
         operationType: 'insert',
         documentKey: { _id: 'after-error' },
       });
       expect(fx.count('aggregate')).toBe(2);
-    } finally {
-      await stream.close();
-    }
-  });
-
-  it('a getMore failed after its cursor is checked out is labelled resumable: the stream resumes', async () => {
-    const coll = fx.db.collection<Row>('checked-out');
-    await fx.db.createCollection('checked-out');
-    const stream = trackChangeStream(coll.watch([], { maxAwaitTimeMS: 100 }));
-    try {
-      await stream.tryNext();
-      await fx.failGetMore({ times: 1 }, { errorCode: 6 });
-      await coll.insertOne({ _id: 'after-error' });
-      expect(await stream.next()).toMatchObject({
-        operationType: 'insert',
-        documentKey: { _id: 'after-error' },
-      });
-      expect(fx.count('aggregate')).toBe(2);
-    } finally {
-      await stream.close();
-    }
+    });
   });
 
   it('an aggregate opening a change stream, failed with a retriable code, is labelled resumable', async () => {
