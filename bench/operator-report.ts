@@ -17,6 +17,9 @@ export const OPERATOR_TARGETS = {
   steadyMaxP99Ms: 250,
   bulkTasks: 10_000,
   bulkMinTasksPerSec: 1_000,
+  verifyOrders: 300_000,
+  verifyMaxSeconds: 30,
+  verifyMaxRssMiB: 300,
 } as const;
 
 export interface OperatorTargetsMet {
@@ -25,6 +28,8 @@ export interface OperatorTargetsMet {
   resyncRss: boolean;
   /** Undefined when the steady phase was skipped. */
   steady: boolean | undefined;
+  /** Time and memory; undefined in a result from before verify was measured (a --compare baseline). */
+  verify: boolean | undefined;
 }
 
 export function operatorTargetsMet(result: OperatorResult): OperatorTargetsMet {
@@ -33,6 +38,11 @@ export function operatorTargetsMet(result: OperatorResult): OperatorTargetsMet {
     backfill: (result.backfill.usersPerSec ?? 0) >= OPERATOR_TARGETS.backfillMinUsersPerSec,
     resyncRss: (result.backfill.resync.peakRssMiB ?? Infinity) < OPERATOR_TARGETS.resyncMaxRssMiB,
     steady: result.steady && steadyMet(result.steady),
+    verify:
+      result.verify &&
+      result.verify.exit.code === 0 &&
+      result.verify.ms / 1000 < OPERATOR_TARGETS.verifyMaxSeconds &&
+      (result.verify.peakRssMiB ?? Infinity) < OPERATOR_TARGETS.verifyMaxRssMiB,
   };
 }
 
@@ -71,6 +81,7 @@ export function renderOperator(result: OperatorResult | { skipped: string }): st
       `≥ ${n(OPERATOR_TARGETS.burstMinChangesPerSec)} changes/s at ${n(OPERATOR_TARGETS.burstChanges)}: ` +
       `${verdict(met.burst, burst.changes, OPERATOR_TARGETS.burstChanges)} |`,
     ...(steady === undefined ? [] : [steadyRow(steady, met.steady === true)]),
+    ...verifyRow(result, met.verify === true),
     ...referenceRows(result),
     '',
     `The resync process exited with ${describeExit(backfill.resync.exit)} after ${n(backfill.resync.ms / 1000)} s ` +
@@ -87,6 +98,19 @@ export function renderOperator(result: OperatorResult | { skipped: string }): st
       `${n(service.retried)} retried, ${n(service.deadLetter)} in dead-letter. ` +
       `After SIGTERM it exited with ${describeExit(result.allExit)}.`,
     ...(steady === undefined ? [] : ['', steadyParagraph(steady)]),
+  ];
+}
+
+function verifyRow({ verify, users, ordersPerUser }: OperatorResult, met: boolean): string[] {
+  if (verify === undefined) return [];
+  const orders = verify.scanned.orders ?? users * ordersPerUser;
+  const { verifyMaxSeconds, verifyMaxRssMiB, verifyOrders } = OPERATOR_TARGETS;
+  return [
+    `| verify: \`verify --json\` once converged, exit ${describeExit(verify.exit)}, drift ${n(verify.drift)} | ` +
+      `${n(orders)} orders, ${n(verify.scanned.tasks)} tasks | ${n(verify.ms / 1000)} (peak RSS ` +
+      `${n(verify.peakRssMiB)} MiB) | ${n(orders / (verify.ms / 1000))} orders/s | < ${verifyMaxSeconds} s and ` +
+      `< ${verifyMaxRssMiB} MiB at ${n(verifyOrders)} orders: ${met ? 'met' : '**not met**'}` +
+      `${orders < verifyOrders ? " (below the target's size)" : ''} |`,
   ];
 }
 
@@ -153,6 +177,8 @@ export function renderComparison(ref: string, baseline: OperatorResult, current:
     value === undefined ? '–' : `${n(value)} ${unit}`;
   const p50 = (result: OperatorResult) => result.steady?.p50Ms;
   const p99 = (result: OperatorResult) => result.steady?.p99Ms;
+  const verifySeconds = (result: OperatorResult) =>
+    result.verify === undefined ? undefined : result.verify.ms / 1000;
   return [
     `**Side by side in this run**: ${ref} first, then this code, at the same sizes.`,
     '',
@@ -161,6 +187,7 @@ export function renderComparison(ref: string, baseline: OperatorResult, current:
     `| burst, ${n(current.burst.changes)} changes | ${rate(baseline.burst.changesPerSec, 'changes/s')} | ${rate(current.burst.changesPerSec, 'changes/s')} | ${ratio(current.burst.changesPerSec, baseline.burst.changesPerSec)} |`,
     `| backfill, ${n(current.users)} users | ${rate(baseline.backfill.usersPerSec, 'users/s')} | ${rate(current.backfill.usersPerSec, 'users/s')} | ${ratio(current.backfill.usersPerSec, baseline.backfill.usersPerSec)} |`,
     `| resync process peak RSS | ${rate(baseline.backfill.resync.peakRssMiB, 'MiB')} | ${rate(current.backfill.resync.peakRssMiB, 'MiB')} | |`,
+    `| verify, time and peak RSS | ${rate(verifySeconds(baseline), 's')}, ${rate(baseline.verify?.peakRssMiB, 'MiB')} | ${rate(verifySeconds(current), 's')}, ${rate(current.verify?.peakRssMiB, 'MiB')} | |`,
     `| steady 50/s, p50 / p99 | ${rate(p50(baseline), 'ms')} / ${rate(p99(baseline), 'ms')} | ${rate(p50(current), 'ms')} / ${rate(p99(current), 'ms')} | |`,
   ];
 }

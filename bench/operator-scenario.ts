@@ -24,6 +24,7 @@ import {
   type TaskInsertResult,
 } from './operator-references';
 import { measureSteady, type SteadyResult } from './operator-steady';
+import { measureVerify, type VerifyResult } from './operator-verify';
 import { REPO_ROOT } from './repo-root';
 import { round } from './stats';
 import { createSyncIndexes } from './sync-database';
@@ -59,6 +60,8 @@ export interface OperatorResult {
   burst: BurstResult;
   /** Undefined when skipped (`steadySeconds` 0). */
   steady: SteadyResult | undefined;
+  /** `verify --json` over the converged database, before the §2b phases add to it. */
+  verify: VerifyResult;
   /** SPEC §2b phases; undefined when skipped. */
   reassignment?: ReassignmentResult;
   taskInsert?: TaskInsertResult;
@@ -122,6 +125,8 @@ export async function measureOperatorScenario(
     steady = await measureSteady(db, userIds, { seconds: options.steadySeconds }, progress);
     await waitForIdleQueues(service.url, 30_000);
   }
+  progress(`operator: verify over ${users * ORDERS_PER_USER} orders and as many tasks`);
+  const verify = await measureVerify(stack, releasers, progress);
   const reassignments = options.reassignments ?? 200;
   const reassignment =
     reassignments > 0
@@ -147,6 +152,7 @@ export async function measureOperatorScenario(
     drainMs: drainMs === undefined ? undefined : round(drainMs),
     burst,
     steady,
+    verify,
     reassignment,
     taskInsert,
     service: counters,
