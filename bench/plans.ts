@@ -2,6 +2,7 @@
  * How much work each section does. The full plan is sized to finish in a few minutes on a busy 2-core
  * machine while still giving every median several rounds; `--quick` only proves the benchmark runs.
  */
+import type { BulkUpdateOptions } from '../packages/mongo-emulator/bench/measure-bulk-update';
 import type { ChangeLatencyOptions } from './change-latency';
 import type { EmulatorOpsOptions } from './emulator-ops';
 import type { EndToEndOptions } from './end-to-end';
@@ -11,6 +12,7 @@ import type { FanOutOptions } from './sync-fan-out';
 export interface BenchPlan {
   ops: EmulatorOpsOptions;
   latency: ChangeLatencyOptions;
+  bulkUpdate: BulkUpdateOptions;
   fanOut: FanOutOptions;
   endToEnd: EndToEndOptions;
   /** Sizes of the issue's targets; the scenario's run time grows with them (minutes below the targets). */
@@ -25,6 +27,7 @@ export const PLANS: Record<'full' | 'quick', BenchPlan> = {
       opsPerRound: { insertOne: 1_500, updateOne: 3_000, updateMany: 500, find: 500 },
     },
     latency: { warmupWrites: 50, rounds: 5, writesPerRound: 250 },
+    bulkUpdate: { docs: 10_000, runs: 9 },
     fanOut: {
       orderCounts: [100, 1_000, 10_000],
       // The seed loop needs ~20,000 round trips at 10,000 orders: fewer rounds there keep the run short.
@@ -41,6 +44,7 @@ export const PLANS: Record<'full' | 'quick', BenchPlan> = {
       opsPerRound: { insertOne: 100, updateOne: 200, updateMany: 50, find: 50 },
     },
     latency: { warmupWrites: 10, rounds: 2, writesPerRound: 50 },
+    bulkUpdate: { docs: 1_000, runs: 3 },
     fanOut: { orderCounts: [100, 1_000], rounds: () => 2, warmup: { orders: 100, rounds: 1 } },
     endToEnd: { jobs: 100, ordersPerUser: 10, idleJobs: 10 },
     operator: { burst: 200, backfill: 500, steadySeconds: 3, reassignments: 20, bulkTasks: 500 },

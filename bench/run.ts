@@ -13,6 +13,7 @@ import { MongoClient } from 'mongodb';
 import { Releasers } from '../src/lifecycle/releasers';
 import { acquireBenchMongo, acquireBenchRedis, type BenchBackend } from './backends';
 import { measureChangeLatency } from './change-latency';
+import { measureBulkUpdate } from '../packages/mongo-emulator/bench/measure-bulk-update';
 import { measureEmulatorOps } from './emulator-ops';
 import { measureEndToEnd, type EndToEndResult } from './end-to-end';
 import { loadOpsCollections } from './ops-collections';
@@ -68,6 +69,7 @@ async function main(argv: string[]): Promise<void> {
     memory: emulator.memory,
     emulatorOps: emulator.ops,
     changeLatency: emulator.latency,
+    bulkUpdate: emulator.bulkUpdate,
     targets: {
       ...TARGETS,
       updateOneByIdMet: emulator.ops.operations
@@ -76,6 +78,7 @@ async function main(argv: string[]): Promise<void> {
       changeLatencyP99Met: emulator.latency.bySize.every(
         entry => entry.p99Ms < TARGETS.changeLatencyP99MaxMs,
       ),
+      bulkUpdateMet: emulator.bulkUpdate.medianMicrosPerDoc <= TARGETS.bulkUpdateMaxMicrosPerDoc,
     },
     fanOut,
     endToEnd: endToEnd.result,
@@ -100,7 +103,10 @@ async function measureEmulator(mongo: BenchBackend, databaseName: string, plan: 
     progress('change event latency');
     const latency = await measureChangeLatency(collections, plan.latency);
     await db.dropDatabase();
-    return { memory, ops, latency };
+    progress(`bulk update: ${plan.bulkUpdate.docs} matched documents per statement`);
+    const bulkUpdate = await measureBulkUpdate(db, plan.bulkUpdate);
+    await db.dropDatabase();
+    return { memory, ops, latency, bulkUpdate };
   } finally {
     await client.close();
   }
