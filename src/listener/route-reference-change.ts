@@ -40,6 +40,9 @@ export function routeReferenceChange(event: Document, collections: CollectionNam
     case collections.accounts:
       return whole ? [{ queue: QueueNames.ownerSync, kind: 'account', id: event.documentKey?._id }] : [];
     case collections.contacts:
+      // Only business contacts take a copy. Tested here, not in the server-side filter: a filter reading
+      // fullDocument would make the server look up the post-image of every update it tests.
+      if (event.fullDocument?.type !== 'business') return [];
       return referenced(event.fullDocument?.account, id => ({
         queue: QueueNames.ownerSync,
         kind: 'account',

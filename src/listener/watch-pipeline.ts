@@ -77,12 +77,11 @@ export function watchPipeline({ collections, syncReferences }: WatchScope): Docu
     { 'ns.coll': collections.orders, $or: [WRITTEN_WHOLE, updateOf(ORDER_MEMBER_FIELDS)] },
     { 'ns.coll': collections.tasks, $or: [WRITTEN_WHOLE, updateOf(TASK_ORDER_FIELDS)] },
     { 'ns.coll': collections.accounts, ...WRITTEN_WHOLE },
-    // Only business contacts take a copy; an update's current document comes from the post-image lookup.
-    {
-      'ns.coll': collections.contacts,
-      'fullDocument.type': 'business',
-      $or: [WRITTEN_WHOLE, updateOf(CONTACT_ROLE_FIELDS)],
-    },
+    // Only business contacts take a copy, which routing tests on the post-image. This filter reads no
+    // fullDocument on purpose: the server then runs it before its post-image lookup (MongoDB's optimizer
+    // moves such a $match ahead), so the many updates it rejects, user-sync's own writes included, cost no
+    // lookup of their document.
+    { 'ns.coll': collections.contacts, $or: [WRITTEN_WHOLE, updateOf(CONTACT_ROLE_FIELDS)] },
   ];
   return [
     { $match: syncReferences ? { $or: [users, ...references] } : users },
@@ -97,6 +96,7 @@ export function watchPipeline({ collections, syncReferences }: WatchScope): Docu
         'fullDocument.is_owner': 1,
         'fullDocument.order_id': 1,
         'fullDocument.account': 1,
+        'fullDocument.type': 1,
         changedPaths: { $cond: [{ $eq: ['$operationType', 'update'] }, CHANGED_PATHS, []] },
       },
     },

@@ -75,18 +75,21 @@ describe('routeChange for the documents that reference users (SPEC §2b)', () =>
     expect(routes(event(collections.accounts, 'delete'))).toEqual([]);
   });
 
-  it('a business contact added or moved -> owner-sync of its account', () => {
-    expect(routes(event(collections.contacts, 'insert', { fullDocument: { account: accountId } }))).toEqual([
+  it('a business contact added or moved -> owner-sync of its account; any other contact -> nothing', () => {
+    const business = { account: accountId, type: 'business' };
+    expect(routes(event(collections.contacts, 'insert', { fullDocument: business }))).toEqual([
       ['owner-sync', 'account', accountId.toHexString()],
     ]);
     expect(
-      routes(
-        event(collections.contacts, 'update', {
-          changedPaths: ['type'],
-          fullDocument: { account: accountId },
-        }),
-      ),
+      routes(event(collections.contacts, 'update', { changedPaths: ['type'], fullDocument: business })),
     ).toEqual([['owner-sync', 'account', accountId.toHexString()]]);
+    expect(
+      routes(event(collections.contacts, 'insert', { fullDocument: { account: accountId, type: 'person' } })),
+    ).toEqual([]);
+    // Deleted since the event: the post-image lookup found nothing.
+    expect(
+      routes(event(collections.contacts, 'update', { changedPaths: ['type'], fullDocument: null })),
+    ).toEqual([]);
   });
 
   it('scopes ids and coalescing keys by subject kind, so an order and a user never share a job', () => {

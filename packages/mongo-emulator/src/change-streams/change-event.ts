@@ -15,7 +15,11 @@ type ImageModes = Pick<ChangeStreamOptions, 'fullDocument' | 'fullDocumentBefore
 
 const noMatchingDocument = (message: string) => new MongoCommandError(47, 'NoMatchingDocument', message);
 
-export function renderChangeEvent(entry: OplogEntry, modes: ImageModes, lookup: DocumentLookup): Document {
+/**
+ * The event without the images a stream's modes add (see addImages), which may need a lookup; an insert's
+ * or a replace's own fullDocument is part of the event itself.
+ */
+export function renderChangeEvent(entry: OplogEntry): Document {
   const { record } = entry;
   const event: Document = {
     _id: entry.token,
@@ -55,6 +59,23 @@ export function renderChangeEvent(entry: OplogEntry, modes: ImageModes, lookup: 
   }
   if (record.lsid !== undefined) event.lsid = record.lsid;
   if (record.txnNumber !== undefined) event.txnNumber = record.txnNumber;
+  return event;
+}
+
+/** Adds the post- and pre-image the stream's modes ask for, last, where MongoDB puts them. */
+export function addImages(
+  event: Document,
+  entry: OplogEntry,
+  modes: ImageModes,
+  lookup: DocumentLookup,
+): Document {
+  const { record } = entry;
+  if (
+    record.operationType === 'drop' ||
+    record.operationType === 'dropDatabase' ||
+    record.operationType === 'rename'
+  )
+    return event;
   if (record.operationType === 'update') {
     const postImage = updatePostImage(entry, modes, lookup);
     if (postImage !== undefined) event.fullDocument = postImage;

@@ -8,7 +8,7 @@ import type { CursorBatch, Document, ServerCursor } from '../types';
 import { commandError, ErrorCodes, MongoCommandError } from '../types';
 import { MAX_BSON_OBJECT_SIZE } from '../wire/op-codes';
 import type { DocumentLookup } from './change-event';
-import { renderChangeEvent, renderInvalidate } from './change-event';
+import { addImages, renderChangeEvent, renderInvalidate } from './change-event';
 import type { ChangeStreamOptions } from './change-stream-options';
 import type { ChangeStreamPipeline } from './change-stream-pipeline';
 import type { AppendSignal, Wait } from './append-signal';
@@ -134,7 +134,7 @@ export class ChangeStreamCursor implements ServerCursor {
       const entry = oplog.at(this.nextSeq);
       const afterStart = entry.key > this.startKey;
       if (afterStart && this.scope.sees(entry.record)) {
-        const event = this.pipeline.apply(renderChangeEvent(entry, this.options, this.context.lookup));
+        const event = this.render(entry);
         if (event !== null && !fits(event)) break;
         if (event !== null) documents.push(event);
       }
@@ -143,6 +143,13 @@ export class ChangeStreamCursor implements ServerCursor {
       if (afterStart && this.scope.invalidatedBy(entry.record)) this.pendingInvalidate = entry;
     }
     return this.batch(documents, false);
+  }
+
+  /** The event as the stream shows it, or null when its pipeline filters it out. */
+  private render(entry: OplogEntry): Document | null {
+    const event = renderChangeEvent(entry);
+    if (!this.pipeline.acceptsBeforeImages(event)) return null;
+    return this.pipeline.apply(addImages(event, entry, this.options, this.context.lookup));
   }
 
   private moveTo(position: Position, key = positionKey(position)): void {

@@ -67,9 +67,12 @@ const SPEC_ERROR =
 export class ChangeStreamPipeline {
   /**
    * The leading $match stages, compiled once: every event of the stream's scope is tested against them
-   * (a database-level stream sees every write of the database), and most are filtered out there.
+   * (a database-level stream sees every write of the database), and most are filtered out there. Those
+   * that read no pre- or post-image run before the images are added, as MongoDB's optimizer moves such a
+   * $match ahead of its post-image lookup: an event they reject costs no lookup.
    */
-  private readonly filters: Query[];
+  private readonly imageFreeFilters: Query[] = [];
+  private readonly imageFilters: Query[] = [];
   /** What follows the leading filters, run only on the events that pass them. */
   private readonly aggregator: Aggregator | null;
   /** The client asked for events over 16 MB to come in fragments ($changeStreamSplitLargeEvent). */
@@ -85,19 +88,37 @@ export class ChangeStreamPipeline {
     const leading = effective.findIndex(stage => Object.keys(stage)[0] !== '$match');
     const matches = leading === -1 ? effective : effective.slice(0, leading);
     const rest = leading === -1 ? [] : effective.slice(leading);
-    this.filters = matches.map(stage => compileFilter(stage.$match));
+    for (const stage of matches) {
+      const filter = compileFilter(stage.$match);
+      (readsImages(stage.$match) ? this.imageFilters : this.imageFreeFilters).push(filter);
+    }
     this.aggregator =
       rest.length > 0 ? new Aggregator(toMingo(rest) as Document[], { scriptEnabled: false }) : null;
     this.rejectMalformedSpec();
   }
 
-  /** The event as the pipeline leaves it, or null when the pipeline filters it out. */
+  /**
+   * False when a leading $match that reads no image rejects the event: `event` may lack its images, which
+   * only need to be looked up for an event that passes.
+   */
+  acceptsBeforeImages(event: Document): boolean {
+    if (this.imageFreeFilters.length === 0) return true;
+    return this.guarded(() => {
+      const input = toMingo(event) as Document;
+      return this.imageFreeFilters.every(filter => filter.test(input));
+    });
+  }
+
+  /**
+   * The event as the pipeline leaves it, or null when the pipeline filters it out. `acceptsBeforeImages`
+   * has already accepted it.
+   */
   apply(event: Document): Document | null {
-    if (this.filters.length === 0 && this.aggregator === null) return event;
+    if (this.imageFilters.length === 0 && this.aggregator === null) return event;
     let output: Document | undefined;
     try {
       const input = toMingo(event) as Document;
-      if (!this.filters.every(filter => filter.test(input))) return null;
+      if (!this.imageFilters.every(filter => filter.test(input))) return null;
       // A pipeline of $match stages only returns the event untouched, bson types and all.
       if (this.aggregator === null) return event;
       output = this.aggregator.run([input])[0] as Document | undefined;
@@ -121,6 +142,18 @@ export class ChangeStreamPipeline {
     return restored;
   }
 
+  private guarded<T>(evaluate: () => T): T {
+    try {
+      return evaluate();
+    } catch (error) {
+      if (error instanceof MongoCommandError) throw error;
+      throw commandError(
+        ErrorCodes.BadValue,
+        `Error in the change stream pipeline: ${(error as Error).message}`,
+      );
+    }
+  }
+
   /**
    * mingo parses lazily, so an unknown operator would only surface with the first event. A dry run on a
    * sample event reports it at open instead, as MongoDB's parse does; errors that depend on the data are
@@ -129,12 +162,36 @@ export class ChangeStreamPipeline {
   private rejectMalformedSpec(): void {
     const sample = toMingo(SAMPLE_EVENT) as Document;
     try {
-      for (const filter of this.filters) filter.test(sample);
+      for (const filter of [...this.imageFreeFilters, ...this.imageFilters]) filter.test(sample);
       this.aggregator?.run([sample]);
     } catch (error) {
       rethrowIfMalformed(error);
     }
   }
+}
+
+const IMAGE_FIELDS = ['fullDocument', 'fullDocumentBeforeChange'];
+
+/**
+ * Whether a $match may read `fullDocument` or `fullDocumentBeforeChange`: a field path through one, or an
+ * expression naming one or the whole document ($$ROOT, $$CURRENT). Errs on the side of "reads".
+ */
+function readsImages(criteria: unknown): boolean {
+  if (typeof criteria === 'string')
+    return (
+      IMAGE_FIELDS.some(field => criteria === `$${field}` || criteria.startsWith(`$${field}.`)) ||
+      criteria.startsWith('$$ROOT') ||
+      criteria.startsWith('$$CURRENT')
+    );
+  if (Array.isArray(criteria)) return criteria.some(readsImages);
+  if (typeof criteria !== 'object' || criteria === null) return false;
+  return Object.entries(criteria).some(
+    ([key, value]) =>
+      IMAGE_FIELDS.some(field => key === field || key.startsWith(`${field}.`)) ||
+      key === '$where' ||
+      key === '$function' ||
+      readsImages(value),
+  );
 }
 
 function compileFilter(criteria: unknown): Query {

@@ -143,3 +143,55 @@ describe('the user pipeline after $changeStream', () => {
     await expect(cursor.next(10, 0)).rejects.toMatchObject({ name: 'MongoCommandError' });
   });
 });
+
+describe('post-image lookups and the leading $match', () => {
+  const doc = (n: number) => ({ _id: n, kind: n % 2 === 0 ? 'even' : 'odd' });
+
+  /** Appends 10 updates with fullDocument: 'updateLookup' and counts the lookups the stream made. */
+  async function lookupsFor(pipeline: object[]): Promise<{ events: number; lookups: number }> {
+    let lookups = 0;
+    const f = makeFixture({
+      lookup: (_db, _coll, id) => {
+        lookups += 1;
+        return doc(Number(id));
+      },
+    });
+    try {
+      const cursor = f.open({}, { fullDocument: 'updateLookup' }, pipeline as never);
+      for (let n = 0; n < 10; n++)
+        f.hub.append([update('users', doc(n), doc(n), { updatedFields: { [`field${n % 5}`]: n } })]);
+      return { events: (await drain(cursor)).length, lookups };
+    } finally {
+      f.close();
+    }
+  }
+
+  it('a $match that reads no image runs first: an event it rejects costs no lookup', async () => {
+    expect(
+      await lookupsFor([{ $match: { 'updateDescription.updatedFields.field0': { $exists: true } } }]),
+    ).toEqual({
+      events: 2,
+      lookups: 2,
+    });
+  });
+
+  it('a $match that reads the post-image sees it, looked up for every event', async () => {
+    expect(await lookupsFor([{ $match: { 'fullDocument.kind': 'even' } }])).toEqual({
+      events: 5,
+      lookups: 10,
+    });
+    expect(await lookupsFor([{ $match: { $expr: { $eq: ['$fullDocument.kind', 'odd'] } } }])).toEqual({
+      events: 5,
+      lookups: 10,
+    });
+  });
+
+  it('both kinds in one pipeline: the image-free one first, the other on what passes it', async () => {
+    expect(
+      await lookupsFor([
+        { $match: { 'fullDocument.kind': 'even' } },
+        { $match: { 'updateDescription.updatedFields.field0': { $exists: true } } },
+      ]),
+    ).toEqual({ events: 1, lookups: 2 });
+  });
+});
