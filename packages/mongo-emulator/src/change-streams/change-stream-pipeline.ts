@@ -1,9 +1,11 @@
 /**
- * The user's stages after `$changeStream`, applied to one event at a time with mingo. Only the stages
+ * The user's stages after `$changeStream`, applied to one event at a time: the leading $match stages with
+ * the engine's query matcher, the rest with mingo. Only the stages
  * MongoDB permits in a change stream are accepted, and an output whose `_id` (the resume token) differs
  * from the event's is rejected as MongoDB rejects it: such a stream could never be resumed exactly.
  */
-import { Aggregator, Query } from 'mingo';
+import { Aggregator } from 'mingo';
+import { compileFilter, type Matcher } from '../engine/query/query-matcher';
 import type { Document } from '../types';
 import { commandError, ErrorCodes, MongoCommandError } from '../types';
 import { fromMingo, toMingo } from './mingo-values';
@@ -71,8 +73,8 @@ export class ChangeStreamPipeline {
    * that read no pre- or post-image run before the images are added, as MongoDB's optimizer moves such a
    * $match ahead of its post-image lookup: an event they reject costs no lookup.
    */
-  private readonly imageFreeFilters: Query[] = [];
-  private readonly imageFilters: Query[] = [];
+  private readonly imageFreeFilters: Matcher[] = [];
+  private readonly imageFilters: Matcher[] = [];
   /** What follows the leading filters, run only on the events that pass them. */
   private readonly aggregator: Aggregator | null;
   /** The client asked for events over 16 MB to come in fragments ($changeStreamSplitLargeEvent). */
@@ -89,7 +91,7 @@ export class ChangeStreamPipeline {
     const matches = leading === -1 ? effective : effective.slice(0, leading);
     const rest = leading === -1 ? [] : effective.slice(leading);
     for (const stage of matches) {
-      const filter = compileFilter(stage.$match);
+      const filter = compileMatch(stage.$match);
       (readsImages(stage.$match) ? this.imageFilters : this.imageFreeFilters).push(filter);
     }
     this.aggregator =
@@ -103,10 +105,7 @@ export class ChangeStreamPipeline {
    */
   acceptsBeforeImages(event: Document): boolean {
     if (this.imageFreeFilters.length === 0) return true;
-    return this.guarded(() => {
-      const input = toMingo(event) as Document;
-      return this.imageFreeFilters.every(filter => filter.test(input));
-    });
+    return this.guarded(() => this.imageFreeFilters.every(filter => filter(event)));
   }
 
   /**
@@ -117,11 +116,10 @@ export class ChangeStreamPipeline {
     if (this.imageFilters.length === 0 && this.aggregator === null) return event;
     let output: Document | undefined;
     try {
-      const input = toMingo(event) as Document;
-      if (!this.imageFilters.every(filter => filter.test(input))) return null;
+      if (!this.imageFilters.every(filter => filter(event))) return null;
       // A pipeline of $match stages only returns the event untouched, bson types and all.
       if (this.aggregator === null) return event;
-      output = this.aggregator.run([input])[0] as Document | undefined;
+      output = this.aggregator.run([toMingo(event) as Document])[0] as Document | undefined;
     } catch (error) {
       if (error instanceof MongoCommandError) throw error;
       throw commandError(
@@ -160,10 +158,9 @@ export class ChangeStreamPipeline {
    * left for real events.
    */
   private rejectMalformedSpec(): void {
-    const sample = toMingo(SAMPLE_EVENT) as Document;
     try {
-      for (const filter of [...this.imageFreeFilters, ...this.imageFilters]) filter.test(sample);
-      this.aggregator?.run([sample]);
+      for (const filter of [...this.imageFreeFilters, ...this.imageFilters]) filter(SAMPLE_EVENT);
+      this.aggregator?.run([toMingo(SAMPLE_EVENT) as Document]);
     } catch (error) {
       rethrowIfMalformed(error);
     }
@@ -194,9 +191,19 @@ function readsImages(criteria: unknown): boolean {
   );
 }
 
-function compileFilter(criteria: unknown): Query {
+/**
+ * The engine's own matcher, as for find: it compares bson values as MongoDB does, needs no translation of
+ * each event, and tests a branch's cheap equalities before its `$expr`.
+ */
+function compileMatch(criteria: unknown): Matcher {
+  if (typeof criteria !== 'object' || criteria === null || Array.isArray(criteria))
+    throw new MongoCommandError(
+      15959,
+      'Location15959',
+      'the match filter must be an expression in an object',
+    );
   try {
-    return new Query(toMingo(criteria) as Document, { scriptEnabled: false });
+    return compileFilter(criteria as Document);
   } catch (error) {
     rethrowIfMalformed(error);
     throw error;
