@@ -16,6 +16,11 @@ import { startStalledResolver, type StalledResolver } from '../../support/stalle
  * test/integration/operations/graceful-shutdown.test.ts.
  */
 const IDLE_STOP_BOUND_MS = 5000;
+/**
+ * A server that stops answering while the role stops: the listener is waited for 3 s, each connection 2 s
+ * (LISTENER_STOP_TIMEOUT_MS, CLOSE_TIMEOUT_MS), then the process exits 0. Well inside a 10 s grace.
+ */
+const STALLED_STOP_BOUND_MS = 8000;
 
 describe('every role stops promptly on SIGTERM', () => {
   let mongo: TestMongo;
@@ -127,6 +132,36 @@ describe('every role stops promptly on SIGTERM', () => {
     const { exit, ms } = await stopTimed(leader);
     expect(exit).toEqual({ code: 0, signal: null });
     expect(ms).toBeLessThan(IDLE_STOP_BOUND_MS);
+    expect(leader.stdout()).toMatch(/"msg":"shutdown complete"/);
+  });
+
+  it.each(['MongoDB', 'Redis'])('the leading listener, when %s stops answering as it stops', async server => {
+    const database = mongo.databaseName();
+    const env = { QUEUE_PREFIX: redis.queuePrefix() };
+    let proxy: StallableProxy;
+    let leader: CliProcess;
+    if (server === 'MongoDB') {
+      const proxied = await proxiedMongoUrl(database);
+      proxy = proxied.proxy;
+      leader = start(['listener'], { ...env, MONGO_URL: proxied.url });
+    } else {
+      const target = new URL(redis.url);
+      proxy = await startStallableProxy({ host: target.hostname, port: Number(target.port || 6379) });
+      proxies.push(proxy);
+      leader = start(['listener'], {
+        ...env,
+        MONGO_URL: mongo.urlFor(database),
+        REDIS_URL: `redis://127.0.0.1:${proxy.port}`,
+      });
+    }
+    await leader.waitFor(/"msg":"change stream open"/);
+    proxy.stallEverything();
+
+    const { exit, ms } = await stopTimed(leader);
+    expect(exit).toEqual({ code: 0, signal: null });
+    expect(ms).toBeLessThan(STALLED_STOP_BOUND_MS);
+    // The listener's stop (killCursors, or the last checkpoint and the lease release) was given up on.
+    expect(leader.stdout()).toMatch(/"resource":"listener"[^\n]*"msg":"release did not finish in time/);
     expect(leader.stdout()).toMatch(/"msg":"shutdown complete"/);
   });
 });
