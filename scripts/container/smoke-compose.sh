@@ -127,8 +127,9 @@ check_convergence() {
 step "a user change reaches accounts.owner" check_convergence
 
 # Stops one container as compose does (SIGTERM, SIGKILL after the grace) and checks that it exited 0 on
-# its own: a SIGKILL would leave 137. The time printed is the engine's whole stop; the engine's own share
-# varies (podman once took 20 s before it sent the signal, which the role then handled in 16 ms).
+# its own: a SIGKILL would leave 137. The time printed is the engine's whole stop. A role's log line
+# "shutdown complete" is not its exit: once 20 s passed after it, probably a name lookup holding the exit,
+# which roles no longer make on libuv's thread pool (src/net/subprocess-lookup.ts).
 stop_within_grace() {
   local name=$1 started code
   started=$(date +%s%N)

@@ -3,11 +3,13 @@
  * Commands fail fast instead of buffering while disconnected: a job that cannot reach MongoDB should fail
  * and be retried by BullMQ with backoff, not hang inside mongoose's buffer.
  */
+import type { LookupFunction } from 'node:net';
 import mongoose, { type Connection } from 'mongoose';
 import type { Config } from '../config/config-types';
 import type { Logger } from '../logging/create-logger';
 import { isNamed } from '../errors/error-shape';
 import { connectionReason, ServerUnreachable } from '../errors/server-unreachable';
+import { subprocessLookup } from '../net/subprocess-lookup';
 
 export interface ConnectMongoOptions {
   /** Reported to the server (`currentOp`, logs) to tell roles apart. @defaultValue 'user-sync' */
@@ -18,6 +20,12 @@ export interface ConnectMongoOptions {
   minPoolSize?: number;
   /** How long an operation waits for a usable server before failing. @defaultValue 10000 */
   serverSelectionTimeoutMS?: number;
+  /**
+   * How host names are looked up. Not on libuv's thread pool: the driver opens connections on its own
+   * schedule, and a lookup stuck there holds the process's exit (see subprocess-lookup.ts).
+   * @defaultValue subprocessLookup
+   */
+  lookup?: LookupFunction;
 }
 
 export interface MongoConnection {
@@ -64,6 +72,7 @@ export async function connectMongo(
     bufferCommands: false,
     autoIndex: false,
     autoCreate: false,
+    lookup: options.lookup ?? subprocessLookup,
   });
   let closing: Promise<void> | undefined;
   let opened = false;

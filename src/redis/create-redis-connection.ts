@@ -4,9 +4,12 @@
  * after 20 retries), ready check on, and a reconnect backoff that grows but stays bounded, so a worker
  * resumes within seconds of Redis coming back however long it was gone.
  */
+import type { LookupFunction } from 'node:net';
 import { Redis, type RedisOptions } from 'ioredis';
 import type { Config } from '../config/config-types';
 import type { Logger } from '../logging/create-logger';
+import { subprocessLookup } from '../net/subprocess-lookup';
+import { connectorWithLookup } from './lookup-connector';
 
 export interface CreateRedisConnectionOptions {
   /** `CLIENT SETNAME`, so `CLIENT LIST` shows which role holds which connection. @defaultValue 'user-sync' */
@@ -20,6 +23,8 @@ export interface CreateRedisConnectionOptions {
    * unreachable when it gives up. @defaultValue true
    */
   announceLoss?: boolean;
+  /** How the host name is looked up: never on libuv's thread pool (see subprocess-lookup.ts). @defaultValue subprocessLookup */
+  lookup?: LookupFunction;
 }
 
 /** Capped exponential backoff: 100, 200, 400 ... ms up to `maxMs`, with jitter so workers don't stampede. */
@@ -46,6 +51,7 @@ export function createRedisConnection(
     maxRetriesPerRequest: null,
     enableReadyCheck: true,
     lazyConnect: options.lazyConnect ?? false,
+    Connector: connectorWithLookup(options.lookup ?? subprocessLookup),
     // One line when Redis goes away and one when it is back, not one per attempt (SPEC §6), nor one per
     // connection: BullMQ's duplicates of this connection share this strategy. A Redis that never answered
     // was not lost: the role says "waiting for Redis" instead (wait-for-redis.ts).

@@ -20,6 +20,13 @@ import { waitForMongo } from '../db/wait-for-mongo';
 import type { DependencyStatus } from './dependency-status';
 import type { SyncCollections } from '../sync/sync-job-context';
 
+/**
+ * How long shutdown waits for one connection or the queues to close. A server that answers does so in
+ * milliseconds; one that has stopped answering would otherwise hold the stop until SHUTDOWN_TIMEOUT_MS, past
+ * the 10 s grace podman-compose gives. What is left unclosed ends with the process.
+ */
+export const CLOSE_TIMEOUT_MS = 2000;
+
 export interface ServiceDependencies {
   config: Config;
   logger: Logger;
@@ -53,7 +60,7 @@ export async function openServiceDependencies(
       connectionName: appName,
       announceLoss: !failFast,
     });
-    releasers.add('redis', () => closeRedis(connection));
+    releasers.add('redis', () => closeRedis(connection), { timeoutMs: CLOSE_TIMEOUT_MS });
     return connection;
   };
   let redis: Redis;
@@ -61,7 +68,7 @@ export async function openServiceDependencies(
   if (failFast) {
     // MongoDB first, then Redis with its own deadline: each unreachable server is named with its cause.
     mongo = await connectMongo(config, logger, { appName });
-    releasers.add('mongodb', () => mongo.close());
+    releasers.add('mongodb', () => mongo.close(), { timeoutMs: CLOSE_TIMEOUT_MS });
     redis = openRedis();
     await awaitRedisReady(redis, config.redisUrl, config.connectTimeoutMs);
   } else {
@@ -82,13 +89,13 @@ export async function openServiceDependencies(
       onWaiting: reason => status?.markDown('mongodb', reason),
       onConnected: () => status?.markUp('mongodb'),
     });
-    releasers.add('mongodb', () => mongo.close());
+    releasers.add('mongodb', () => mongo.close(), { timeoutMs: CLOSE_TIMEOUT_MS });
     await redisReady;
   }
   const models = createModels(mongo.connection, config.collections);
   await ensureIndexes(models);
   const queues = new QueueRegistry(name => createQueue(name, { config, connection: redis }), logger);
-  releasers.add('queues', () => queues.close());
+  releasers.add('queues', () => queues.close(), { timeoutMs: CLOSE_TIMEOUT_MS });
   return {
     config,
     logger,

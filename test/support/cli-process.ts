@@ -28,9 +28,19 @@ export interface CliProcess {
   stop(signal?: NodeJS.Signals, timeoutMs?: number): Promise<Exit>;
 }
 
-export function spawnCli(args: string[], env: Record<string, string | undefined>): CliProcess {
+export interface SpawnCliOptions {
+  /** A command prefix the process runs under, such as `unshare ...` (see stalled-resolver.ts). */
+  wrap?: string[];
+}
+
+export function spawnCli(
+  args: string[],
+  env: Record<string, string | undefined>,
+  { wrap = [] }: SpawnCliOptions = {},
+): CliProcess {
+  const command = [...wrap, process.execPath, '--import', 'tsx', 'src/cli/bin.ts', ...args];
   const child = trackChildProcess(
-    spawn(process.execPath, ['--import', 'tsx', 'src/cli/bin.ts', ...args], {
+    spawn(command[0], command.slice(1), {
       cwd: REPO,
       // Only what the test passes, plus what node itself needs: the process must not see the test's own
       // MONGO_URL / REDIS_URL unless the test hands them over.

@@ -1,24 +1,33 @@
 import { acquireTestMongo, type TestMongo } from '../../support/mongo';
 import { acquireTestRedis, type TestRedis } from '../../support/redis';
 import { assertNothingLeaked } from '../../support/leak-guard';
-import { spawnCli, type CliProcess, type Exit } from '../../support/cli-process';
+import { spawnCli, type CliProcess, type Exit, type SpawnCliOptions } from '../../support/cli-process';
 import { startStallableProxy, type StallableProxy } from '../../support/stallable-proxy';
+import { startStalledResolver, type StalledResolver } from '../../support/stalled-resolver';
 
 /**
  * Every long-running role stops on SIGTERM as an orchestrator expects: exit 0, within a few seconds when
  * idle, even when no new connection to MongoDB can be opened by then. In a container that is common at
  * shutdown: compose stops the services one after another, and while the engine reconfigures the network
  * for each, DNS lookups from the others stall for ~10 s (seen with podman 4.3 and aardvark-dns 1.4).
- * A grace of 10 s (podman-compose) is then gone. A busy worker's bound is its job's own time:
+ * A grace of 10 s (podman-compose) is then gone. Nor may a name lookup that hangs at that moment hold the
+ * exit: Node waits for getaddrinfo calls in flight before it exits, so the roles look names up in a child
+ * process (src/net/subprocess-lookup.ts). A busy worker's bound is its job's own time:
  * test/integration/operations/graceful-shutdown.test.ts.
  */
 const IDLE_STOP_BOUND_MS = 5000;
+/**
+ * A server that stops answering while the role stops: the listener is waited for 3 s, each connection 2 s
+ * (LISTENER_STOP_TIMEOUT_MS, CLOSE_TIMEOUT_MS), then the process exits 0. Well inside a 10 s grace.
+ */
+const STALLED_STOP_BOUND_MS = 8000;
 
 describe('every role stops promptly on SIGTERM', () => {
   let mongo: TestMongo;
   let redis: TestRedis;
   const running: CliProcess[] = [];
   const proxies: StallableProxy[] = [];
+  const resolvers: StalledResolver[] = [];
 
   beforeAll(async () => {
     mongo = await acquireTestMongo();
@@ -27,6 +36,7 @@ describe('every role stops promptly on SIGTERM', () => {
   afterEach(async () => {
     await Promise.all(running.splice(0).map(role => role.stop('SIGKILL')));
     await Promise.all(proxies.splice(0).map(proxy => proxy.close()));
+    await Promise.all(resolvers.splice(0).map(resolver => resolver.close()));
   });
   afterAll(async () => {
     await redis.release();
@@ -42,17 +52,21 @@ describe('every role stops promptly on SIGTERM', () => {
     return { url: `mongodb://127.0.0.1:${proxy.port}/${database}?directConnection=true`, proxy };
   }
 
-  function start(args: string[], env: Record<string, string>): CliProcess {
-    const role = spawnCli(args, {
-      REDIS_URL: redis.url,
-      PORT: '0',
-      LOG_LEVEL: 'info',
-      DASHBOARD_USER: 'ops',
-      DASHBOARD_PASSWORD: 'a-long-enough-password',
-      // Far above the bound: a stop that only ends at this timeout fails the test, with exit code 1.
-      SHUTDOWN_TIMEOUT_MS: '30000',
-      ...env,
-    });
+  function start(args: string[], env: Record<string, string>, options?: SpawnCliOptions): CliProcess {
+    const role = spawnCli(
+      args,
+      {
+        REDIS_URL: redis.url,
+        PORT: '0',
+        LOG_LEVEL: 'info',
+        DASHBOARD_USER: 'ops',
+        DASHBOARD_PASSWORD: 'a-long-enough-password',
+        // Far above the bound: a stop that only ends at this timeout fails the test, with exit code 1.
+        SHUTDOWN_TIMEOUT_MS: '30000',
+        ...env,
+      },
+      options,
+    );
     running.push(role);
     return role;
   }
@@ -95,5 +109,59 @@ describe('every role stops promptly on SIGTERM', () => {
     const stoppedStandby = await stopTimed(standby);
     expect(stoppedStandby.exit).toEqual({ code: 0, signal: null });
     expect(stoppedStandby.ms).toBeLessThan(IDLE_STOP_BOUND_MS);
+  });
+
+  it('the leading listener, while a name lookup of its MongoDB hangs', async () => {
+    // What failed the compose smoke: the driver's round-trip pinger opens its connection one heartbeat
+    // after connecting, and its lookup of `mongo` met a DNS server that had stopped answering. The stop
+    // itself took 25 ms, but the exit waited for the lookup (libuv joins its thread pool at exit) and
+    // the engine killed the process when its 10 s grace ran out.
+    const resolver = await startStalledResolver({ 'user-sync-mongo.test': '127.0.0.1' });
+    resolvers.push(resolver);
+    const port = new URL(mongo.uri.replace(/^mongodb:\/\/[^@]*@/, 'mongodb://')).port;
+    const url = `mongodb://user-sync-mongo.test:${port}/${mongo.databaseName()}?directConnection=true&heartbeatFrequencyMS=8000`;
+    const leader = start(
+      ['listener'],
+      { QUEUE_PREFIX: redis.queuePrefix(), MONGO_URL: url },
+      { wrap: resolver.wrap },
+    );
+    await leader.waitFor(/"msg":"change stream open"/);
+    resolver.stall();
+    await resolver.waitForQuery('user-sync-mongo.test', 20_000);
+
+    const { exit, ms } = await stopTimed(leader);
+    expect(exit).toEqual({ code: 0, signal: null });
+    expect(ms).toBeLessThan(IDLE_STOP_BOUND_MS);
+    expect(leader.stdout()).toMatch(/"msg":"shutdown complete"/);
+  });
+
+  it.each(['MongoDB', 'Redis'])('the leading listener, when %s stops answering as it stops', async server => {
+    const database = mongo.databaseName();
+    const env = { QUEUE_PREFIX: redis.queuePrefix() };
+    let proxy: StallableProxy;
+    let leader: CliProcess;
+    if (server === 'MongoDB') {
+      const proxied = await proxiedMongoUrl(database);
+      proxy = proxied.proxy;
+      leader = start(['listener'], { ...env, MONGO_URL: proxied.url });
+    } else {
+      const target = new URL(redis.url);
+      proxy = await startStallableProxy({ host: target.hostname, port: Number(target.port || 6379) });
+      proxies.push(proxy);
+      leader = start(['listener'], {
+        ...env,
+        MONGO_URL: mongo.urlFor(database),
+        REDIS_URL: `redis://127.0.0.1:${proxy.port}`,
+      });
+    }
+    await leader.waitFor(/"msg":"change stream open"/);
+    proxy.stallEverything();
+
+    const { exit, ms } = await stopTimed(leader);
+    expect(exit).toEqual({ code: 0, signal: null });
+    expect(ms).toBeLessThan(STALLED_STOP_BOUND_MS);
+    // The listener's stop (killCursors, or the last checkpoint and the lease release) was given up on.
+    expect(leader.stdout()).toMatch(/"resource":"listener"[^\n]*"msg":"release did not finish in time/);
+    expect(leader.stdout()).toMatch(/"msg":"shutdown complete"/);
   });
 });

@@ -52,4 +52,28 @@ describe('Releasers', () => {
     await new Promise(resolve => setImmediate(resolve));
     expect(late).toHaveBeenCalledTimes(1);
   });
+  it('moves on from a step that outlasts its timeout, runs the rest, and counts it as no failure', async () => {
+    const order: string[] = [];
+    const warnings: unknown[] = [];
+    const logger = { warn: (fields: unknown) => warnings.push(fields), debug: () => undefined };
+    const releasers = new Releasers(logger as never);
+    releasers.add('mongodb', () => void order.push('mongodb'));
+    releasers.add('listener', () => new Promise<void>(() => order.push('listener started')), {
+      timeoutMs: 50,
+    });
+    const started = Date.now();
+    await releasers.release();
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(order).toEqual(['listener started', 'mongodb']);
+    expect(warnings).toEqual([{ resource: 'listener', timeoutMs: 50 }]);
+  });
+
+  it('still reports a step with a timeout that fails in time', async () => {
+    const releasers = new Releasers();
+    releasers.add('redis', () => Promise.reject(new Error('redis broke')), { timeoutMs: 1000 });
+    const failure = await releasers.release().catch((error: unknown) => error);
+    expect((failure as AggregateError).errors.map(error => (error as Error).message)).toEqual([
+      'redis broke',
+    ]);
+  });
 });
