@@ -63,8 +63,12 @@ async function main(argv: string[]): Promise<void> {
   if (options.compare !== undefined) {
     const cli = buildBaseline(options.compare, progress);
     progress(`baseline ${options.compare}: the same scenario first`);
-    baseline = await measureOperatorScenario({ ...options, cli }, releasers, progress);
-    await releasers.release();
+    // Its own releasers: once released, a Releasers releases anything added later at once, which would stop
+    // the second run's servers as they start.
+    const baselineReleasers = new Releasers();
+    releasers.add('baseline scenario', () => baselineReleasers.release());
+    baseline = await measureOperatorScenario({ ...options, cli }, baselineReleasers, progress);
+    await baselineReleasers.release();
   }
   const result = await measureOperatorScenario(options, releasers, progress);
   await releasers.release();

@@ -110,7 +110,7 @@ export class ChangeStreamCursor implements ServerCursor {
 
     while (documents.length < limit) {
       if (this.pendingInvalidate !== null) {
-        const invalidate = this.pipeline.apply(renderInvalidate(this.pendingInvalidate));
+        const invalidate = this.filtered(renderInvalidate(this.pendingInvalidate));
         if (invalidate !== null && !fits(invalidate)) break;
         if (invalidate !== null) documents.push(invalidate);
         this.moveTo({ ...this.pendingInvalidate.position, invalidate: true });
@@ -150,6 +150,11 @@ export class ChangeStreamCursor implements ServerCursor {
     const event = renderChangeEvent(entry);
     if (!this.pipeline.acceptsBeforeImages(event)) return null;
     return this.pipeline.apply(addImages(event, entry, this.options, this.context.lookup));
+  }
+
+  /** An event that carries no images (an invalidate) through the whole pipeline. */
+  private filtered(event: Document): Document | null {
+    return this.pipeline.acceptsBeforeImages(event) ? this.pipeline.apply(event) : null;
   }
 
   private moveTo(position: Position, key = positionKey(position)): void {
