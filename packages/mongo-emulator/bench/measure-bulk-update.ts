@@ -30,7 +30,7 @@ function userMeta(id: ObjectId, name: string) {
   return { id, name, email: `${name.toLowerCase()}@example.com`, phone: '', image: null };
 }
 
-export function median(values: number[]): number {
+function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)]!;
 }

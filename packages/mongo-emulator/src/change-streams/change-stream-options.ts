@@ -38,21 +38,6 @@ export interface ChangeStreamOptions {
 }
 
 /** Fields MongoDB 7 accepts; those with no effect here (no sharding, no expanded events) are ignored. */
-const KNOWN_FIELDS = new Set([
-  'resumeAfter',
-  'startAfter',
-  'startAtOperationTime',
-  'fullDocument',
-  'fullDocumentBeforeChange',
-  'allChangesForCluster',
-  'showExpandedEvents',
-  'showMigrationEvents',
-  'showSystemEvents',
-  'showRawUpdateDescription',
-  'allowToRunOnConfigDB',
-  'allowToRunOnSystemNS',
-]);
-
 const BOOLEAN_FIELDS = [
   'allChangesForCluster',
   'showExpandedEvents',
@@ -62,6 +47,15 @@ const BOOLEAN_FIELDS = [
   'allowToRunOnConfigDB',
   'allowToRunOnSystemNS',
 ];
+
+const KNOWN_FIELDS = new Set([
+  'resumeAfter',
+  'startAfter',
+  'startAtOperationTime',
+  'fullDocument',
+  'fullDocumentBeforeChange',
+  ...BOOLEAN_FIELDS,
+]);
 
 export function parseChangeStreamOptions(spec: Document): ChangeStreamOptions {
   if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) {

@@ -114,19 +114,13 @@ export class ChangeStreamPipeline {
    */
   apply(event: Document): Document | null {
     if (this.imageFilters.length === 0 && this.aggregator === null) return event;
-    let output: Document | undefined;
-    try {
-      if (!this.imageFilters.every(filter => filter(event))) return null;
-      // A pipeline of $match stages only returns the event untouched, bson types and all.
-      if (this.aggregator === null) return event;
-      output = this.aggregator.run([toMingo(event) as Document])[0] as Document | undefined;
-    } catch (error) {
-      if (error instanceof MongoCommandError) throw error;
-      throw commandError(
-        ErrorCodes.BadValue,
-        `Error in the change stream pipeline: ${(error as Error).message}`,
-      );
-    }
+    if (!this.guarded(() => this.imageFilters.every(filter => filter(event)))) return null;
+    // A pipeline of $match stages only returns the event untouched, bson types and all.
+    if (this.aggregator === null) return event;
+    const { aggregator } = this;
+    const output = this.guarded(
+      () => aggregator.run([toMingo(event) as Document])[0] as Document | undefined,
+    );
     if (output === undefined) return null;
     const restored = fromMingo(output, event) as Document;
     if (!sameResumeToken(restored._id, event._id)) {
