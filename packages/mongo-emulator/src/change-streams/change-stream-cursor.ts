@@ -25,6 +25,13 @@ const MAX_BATCH_BYTES = 16 * 1024 * 1024;
 /** Filtering a long backlog must not stall the event loop: the rest waits for the next getMore. */
 const SCAN_BUDGET_MS = 25;
 const BUDGET_CHECK_EVERY = 64;
+/**
+ * Except when the stream is this far behind (a share of the history it can still read). MongoDB reads the
+ * oplog on other threads than it writes with; here one thread does both, and a stream given 25 ms per
+ * getMore while many clients write can fall off the end of the history, which on a real server it would
+ * not. So a stream past this lag reads on until it is back under it, however long that holds the others.
+ */
+const UNBUDGETED_LAG_SHARE = 0.5;
 
 export interface CursorContext {
   oplog: Oplog;
@@ -129,7 +136,12 @@ export class ChangeStreamCursor implements ServerCursor {
         );
       }
       scanned += 1;
-      if (scanned % BUDGET_CHECK_EVERY === 0 && performance.now() - started > SCAN_BUDGET_MS) break;
+      if (
+        scanned % BUDGET_CHECK_EVERY === 0 &&
+        performance.now() - started > SCAN_BUDGET_MS &&
+        oplog.endSeq - this.nextSeq < oplog.capacity * UNBUDGETED_LAG_SHARE
+      )
+        break;
 
       const entry = oplog.at(this.nextSeq);
       const afterStart = entry.key > this.startKey;
