@@ -58,7 +58,11 @@ export async function rebuildResponsible(
       return bad === undefined;
     });
     const rebuilt = new Map(orders.map(order => [order._id.toHexString(), responsibleOf(order, users)]));
-    const writes: AnyBulkWriteOperation<Document>[] = orders.map(order => ({
+    // An array that already is what the rules give needs no statement (a repair of a converged order).
+    const stale = orders.filter(
+      order => !bsonEqual(order.metadata?.responsible, rebuilt.get(order._id.toHexString())),
+    );
+    const writes: AnyBulkWriteOperation<Document>[] = stale.map(order => ({
       updateOne: {
         filter: unchangedSince(order),
         update: { $set: { 'metadata.responsible': rebuilt.get(order._id.toHexString()) } },
@@ -71,7 +75,7 @@ export async function rebuildResponsible(
     if (result.matchedCount === writes.length) break;
     // Some filters missed: those orders changed after we read them. Redo exactly the ones not holding our array.
     const current = await collections.orders
-      .find({ _id: { $in: orders.map(order => order._id) } }, { projection: ORDER_FIELDS })
+      .find({ _id: { $in: stale.map(order => order._id) } }, { projection: ORDER_FIELDS })
       .toArray();
     pending = (current as OrderSnapshot[])
       .filter(order => !bsonEqual(order.metadata?.responsible, rebuilt.get(order._id.toHexString())))

@@ -24,11 +24,21 @@ export interface Settled<Source, Result> {
   sources: Sources<Source>;
 }
 
+export interface SettleOptions<Result> {
+  /** @defaultValue MAX_SETTLE_ROUNDS */
+  maxRounds?: number;
+  /**
+   * The keys a round actually wrote (every key of the round when omitted). Only those are re-read: a
+   * subject left alone, its copy already right, cannot have been overwritten with what this run read.
+   */
+  writtenKeys?: (result: Result, keys: readonly string[]) => readonly string[];
+}
+
 export async function writeBatchUntilSettled<Source, Result>(
   keys: readonly string[],
   readSources: (keys: readonly string[]) => Promise<Sources<Source>>,
   write: (sources: Sources<Source>, keys: readonly string[]) => Promise<Result>,
-  maxRounds = MAX_SETTLE_ROUNDS,
+  { maxRounds = MAX_SETTLE_ROUNDS, writtenKeys = (_result, all) => all }: SettleOptions<Result> = {},
 ): Promise<Settled<Source, Result>> {
   const settled = new Map<string, Source>();
   const results: Result[] = [];
@@ -36,7 +46,15 @@ export async function writeBatchUntilSettled<Source, Result>(
   let sources = await readSources(pending);
   for (let round = 1; ; round += 1) {
     await reachFaultPoint(FaultPointNames.settleBeforeWrite);
-    results.push(await write(sources, pending));
+    const result = await write(sources, pending);
+    results.push(result);
+    for (const key of pending) {
+      const source = sources.get(key);
+      if (source !== undefined) settled.set(key, source);
+      else settled.delete(key);
+    }
+    pending = writtenKeys(result, pending);
+    if (pending.length === 0) return { results, sources: settled };
     const current = await readSources(pending);
     const moved = pending.filter(key => !bsonEqual(current.get(key), sources.get(key)));
     for (const key of pending) {
@@ -62,13 +80,11 @@ const ONLY = 'source';
 export async function writeUntilSettled<Source, Result>(
   readSource: () => Promise<Source>,
   write: (source: Source) => Promise<Result>,
-  maxRounds = MAX_SETTLE_ROUNDS,
 ): Promise<Result> {
   const { results } = await writeBatchUntilSettled(
     [ONLY],
     async () => new Map([[ONLY, await readSource()]]),
     async sources => write(sources.get(ONLY) as Source),
-    maxRounds,
   );
   return results[results.length - 1];
 }

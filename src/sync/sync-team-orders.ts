@@ -3,11 +3,14 @@
  * was set, changed or removed carries UserMeta of the user it names now, or no copy at all when the field
  * is unset or names no existing user. The field as read is part of each write's filter, so a reassignment
  * that lands between the read and the write is never overwritten with the old user's copy; settling
- * re-reads order and user after writing and writes again for every order whose sources moved.
+ * re-reads order and user after writing and writes again for every order whose sources moved. An order
+ * whose copy is already right gets no statement at all (a backfill's orders without a specialist would
+ * otherwise each cost one that matches nothing, and a re-read).
  */
 import type { AnyBulkWriteOperation, Document } from 'mongodb';
 import { isObjectId, toObjectId } from './job-data';
 import { readRawUsers, sortUsers } from './read-users';
+import { bsonEqual } from './bson-equal';
 import { writeBatchUntilSettled, type Sources } from './settle';
 import type { SyncJobContext } from './sync-job-context';
 import type { TeamRole } from './team-member-sync';
@@ -24,7 +27,7 @@ interface TeamSource {
 export interface TeamOrdersResult {
   ordersMatched: number;
   ordersUpdated: number;
-  /** Per order: `synced`, `cleared`, `order-not-found`, `dead-lettered: ...`. */
+  /** Per order: `synced`, `cleared`, `already-synced`, `order-not-found`, `dead-lettered: ...`. */
   orders: Record<string, string>;
 }
 
@@ -37,9 +40,15 @@ export async function syncTeamOrders(
   const copyPath = `metadata.dashclicks_team.${role}`;
   const orders: Record<string, string> = {};
   const blocked = new Map<string, InvalidUserError>();
+  // The copy as last read: not a source (the settle would see its own write as a move), only what spares
+  // an order that needs nothing its statement.
+  const copies = new Map<string, unknown>();
   const readSources = async (keys: readonly string[]): Promise<Sources<TeamSource>> => {
     const found = await ctx.collections.orders
-      .find({ _id: { $in: keys.map(toObjectId) } }, { projection: { [role]: 1 }, batchSize: keys.length + 1 })
+      .find(
+        { _id: { $in: keys.map(toObjectId) } },
+        { projection: { [role]: 1, [copyPath]: 1 }, batchSize: keys.length + 1 },
+      )
       .toArray();
     const named = [
       ...new Set(
@@ -55,6 +64,7 @@ export async function syncTeamOrders(
     for (const order of found) {
       const key = String(order._id);
       const member: unknown = order[role];
+      copies.set(key, (order.metadata as Document | undefined)?.dashclicks_team?.[role]);
       const hex = isObjectId(member) ? member.toHexString() : undefined;
       const invalid = hex === undefined ? undefined : users.invalid.get(hex);
       if (invalid !== undefined) blocked.set(key, invalid);
@@ -63,22 +73,30 @@ export async function syncTeamOrders(
     }
     return sources;
   };
-  const { results } = await writeBatchUntilSettled(orderIds, readSources, async (sources, keys) => {
-    const writes: AnyBulkWriteOperation<Document>[] = [];
-    for (const key of keys) {
-      const source = sources.get(key);
-      if (source === undefined) orders[key] = 'order-not-found';
-      // A user who breaks the schema would make a wrong copy: the order waits, named, in dead-letter.
-      else if (blocked.has(key)) continue;
-      else {
-        orders[key] = source.meta === null ? 'cleared' : 'synced';
-        writes.push({ updateOne: teamCopyWrite(key, role, copyPath, source) });
+  const { results } = await writeBatchUntilSettled(
+    orderIds,
+    readSources,
+    async (sources, keys) => {
+      const writes: AnyBulkWriteOperation<Document>[] = [];
+      const written: string[] = [];
+      for (const key of keys) {
+        const source = sources.get(key);
+        if (source === undefined) orders[key] = 'order-not-found';
+        // A user who breaks the schema would make a wrong copy: the order waits, named, in dead-letter.
+        else if (blocked.has(key)) continue;
+        else if (copyIsRight(copies.get(key), source)) orders[key] = 'already-synced';
+        else {
+          orders[key] = source.meta === null ? 'cleared' : 'synced';
+          writes.push({ updateOne: teamCopyWrite(key, role, copyPath, source) });
+          written.push(key);
+        }
       }
-    }
-    if (writes.length === 0) return { ordersMatched: 0, ordersUpdated: 0 };
-    const result = await ctx.collections.orders.bulkWrite(writes, { ordered: false });
-    return { ordersMatched: result.matchedCount, ordersUpdated: result.modifiedCount };
-  });
+      if (writes.length === 0) return { ordersMatched: 0, ordersUpdated: 0, written };
+      const result = await ctx.collections.orders.bulkWrite(writes, { ordered: false });
+      return { ordersMatched: result.matchedCount, ordersUpdated: result.modifiedCount, written };
+    },
+    { writtenKeys: result => result.written },
+  );
   for (const [key, error] of blocked) {
     await ctx.rejectSubject(key, { orderIds: [key], cause }, error);
     orders[key] = `dead-lettered: ${error.message}`;
@@ -88,6 +106,10 @@ export async function syncTeamOrders(
     ordersUpdated: results.reduce((sum, result) => sum + result.ordersUpdated, 0),
     orders,
   };
+}
+
+function copyIsRight(copy: unknown, source: TeamSource): boolean {
+  return source.meta === null ? copy === undefined : bsonEqual(copy, source.meta);
 }
 
 /** Writes only an order that still names the member as read and whose copy differs from the rule's. */

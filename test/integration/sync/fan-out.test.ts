@@ -3,6 +3,7 @@ import pino from 'pino';
 import responsibleRebuild from '../../../jobs/responsible-rebuild';
 import managerSync from '../../../jobs/manager-sync';
 import ownerSync from '../../../jobs/owner-sync';
+import specialistSync from '../../../jobs/specialist-sync';
 import taskCascade from '../../../jobs/task-cascade';
 import { syncCollections } from '../../../src/db/sync-collections';
 import { auditDrift } from '../../../src/verify/audit-drift';
@@ -58,8 +59,8 @@ describe('fan-out', () => {
       },
     };
     commands.length = 0;
-    await processor(data, ctx);
-    return { commands: [...commands], followUps };
+    const result = await processor(data, ctx);
+    return { commands: [...commands], followUps, result };
   }
 
   it('issues the same database commands for 10 orders as for 10,000 on the in-place path', async () => {
@@ -83,6 +84,33 @@ describe('fan-out', () => {
       expect(onMany.commands).toEqual(onOne.commands);
       expect(onMany.commands.length).toBeLessThanOrEqual(8);
     }
+  });
+
+  it('an order-scoped repair sends no statement for orders whose copies are already right', async () => {
+    const user = aUser();
+    const right = Array.from({ length: 3 }, () =>
+      anOrder({ manager: user._id, metadata: { dashclicks_team: { manager: metaOf(user) } } }),
+    );
+    const stale = anOrder({ manager: user._id, metadata: { dashclicks_team: { manager: { name: 'old' } } } });
+    await h.collections.users.insertOne(user);
+    await h.collections.orders.insertMany([...right, stale]);
+    const ids = (orders: { _id: unknown }[]) => ({ orderIds: orders.map(order => String(order._id)) });
+
+    // Orders without a specialist and without its copy: nothing to write, nothing to re-read.
+    const noSpecialist = await run(specialistSync, ids([...right, stale]));
+    expect(noSpecialist.commands).toEqual(['find']);
+    const converged = await run(managerSync, ids(right));
+    expect(converged.commands).toEqual(['find', 'find']);
+    expect(converged.result).toMatchObject({
+      orders: Object.fromEntries(right.map(order => [String(order._id), 'already-synced'])),
+    });
+
+    const mixed = await run(managerSync, ids([...right, stale]));
+    expect(mixed.commands.filter(name => name === 'update')).toHaveLength(1);
+    expect(mixed.result).toMatchObject({ ordersUpdated: 1, orders: { [String(stale._id)]: 'synced' } });
+    expect(
+      (await h.collections.orders.findOne({ _id: stale._id }))?.metadata.dashclicks_team.manager,
+    ).toEqual(metaOf(user));
   });
 
   it('a large batch rebuilds an order whose array holds one batch user and lacks another', async () => {
