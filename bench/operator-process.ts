@@ -4,7 +4,8 @@
  * keeps the benchmark's own work off the measured process's event loop.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 export interface Exit {
   code: number | null;
@@ -44,7 +45,11 @@ export function spawnProcess(
   });
   let output = '';
   const listeners = new Set<() => void>();
+  // The whole output, for diagnosing a run afterwards: BENCH_LOG_DIR=DIR keeps one file per process.
+  const logDir = process.env.BENCH_LOG_DIR;
+  const logFile = logDir === undefined ? undefined : join(logDir, `${name.replace(/\W+/g, '-')}.log`);
   const onData = (chunk: Buffer) => {
+    if (logFile !== undefined) appendFileSync(logFile, chunk);
     output = (output + chunk.toString()).slice(-OUTPUT_TAIL_CHARS);
     for (const listener of listeners) listener();
   };
