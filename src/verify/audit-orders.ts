@@ -5,13 +5,13 @@
  * orders that still name it (SPEC §2), while a later change of the order removes it (§2b).
  */
 import type { Document, ObjectId } from 'mongodb';
-import { bsonBytes } from '../sync/bson-equal';
+import { bsonEqual } from '../sync/bson-equal';
 import { isObjectId } from '../sync/job-data';
 import { USER_FIELDS } from '../sync/read-users';
 import { assignedIds } from '../sync/rebuild-orders';
 import type { SyncCollections } from '../sync/sync-job-context';
 import type { UserDocument } from '../sync/user-document';
-import { toUserMeta } from '../sync/user-meta';
+import { toUserMeta, type UserMeta } from '../sync/user-meta';
 import { validUsers } from './audit-owners';
 import { DriftKinds, type DriftReport } from './drift-report';
 import { auditTasksOf } from './audit-tasks';
@@ -55,35 +55,32 @@ export async function auditOrders(
     const found = await collections.users
       .find({ _id: { $in: referenced } }, { projection: USER_FIELDS, batchSize: referenced.length + 1 })
       .toArray();
-    const metas = new MetaBytes(validUsers(found, report));
+    const metas = new ExpectedMetas(validUsers(found, report));
     const existing = new Set(found.map(user => String(user._id)));
     for (const order of batch) auditOrder(order, metas, existing, report);
     await auditTasksOf(collections, batch, report);
   }
 }
 
-/**
- * The batch's users' UserMeta, each encoded once: copies are compared as BSON bytes (bson-equal.ts), and
- * a user referenced by many orders of the batch is not re-encoded for each.
- */
-class MetaBytes {
-  private readonly bytes = new Map<string, Buffer>();
+/** The batch's users' UserMeta, each computed once: a user is referenced by many orders of the batch. */
+class ExpectedMetas {
+  private readonly metas = new Map<string, UserMeta>();
   constructor(users: readonly UserDocument[]) {
-    for (const user of users) this.bytes.set(user._id.toHexString(), bsonBytes(toUserMeta(user)));
+    for (const user of users) this.metas.set(user._id.toHexString(), toUserMeta(user));
   }
 
   has(hex: string): boolean {
-    return this.bytes.has(hex);
+    return this.metas.has(hex);
   }
 
-  /** Whether `copy` is exactly the UserMeta of user `hex`; undefined for a user not at hand. */
+  /** Whether `copy` is exactly (as BSON compares) the UserMeta of user `hex`; undefined for a user not at hand. */
   matches(hex: string, copy: unknown): boolean | undefined {
-    const expected = this.bytes.get(hex);
-    return expected === undefined ? undefined : bsonBytes(copy).equals(expected);
+    const expected = this.metas.get(hex);
+    return expected === undefined ? undefined : bsonEqual(copy, expected);
   }
 }
 
-function auditOrder(order: Document, metas: MetaBytes, existing: Set<string>, report: DriftReport): void {
+function auditOrder(order: Document, metas: ExpectedMetas, existing: Set<string>, report: DriftReport): void {
   const orderId = String(order._id);
   for (const role of ['manager', 'specialist'] as const) {
     const kind = role === 'manager' ? DriftKinds.orderManager : DriftKinds.orderSpecialist;
@@ -114,7 +111,7 @@ function auditOrder(order: Document, metas: MetaBytes, existing: Set<string>, re
  * user is left in it. Order and unassigned extras are not judged: the in-place path keeps the array's own
  * order, and (un)assignment belongs to the order service.
  */
-function responsibleConverged(order: Document, metas: MetaBytes, existing: Set<string>): boolean {
+function responsibleConverged(order: Document, metas: ExpectedMetas, existing: Set<string>): boolean {
   const assigned = assignedIds(order);
   if (assigned.length === 0) return true;
   const responsible: unknown[] = Array.isArray(order.metadata?.responsible) ? order.metadata.responsible : [];

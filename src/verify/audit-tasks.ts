@@ -4,7 +4,7 @@
  * the orders are read once for both audits, and tasks are never looked up one by one.
  */
 import type { Document } from 'mongodb';
-import { bsonBytes } from '../sync/bson-equal';
+import { bsonEqual } from '../sync/bson-equal';
 import { assignedIds } from '../sync/rebuild-orders';
 import type { SyncCollections } from '../sync/sync-job-context';
 import { DriftKinds, type DriftReport } from './drift-report';
@@ -15,14 +15,13 @@ export async function auditTasksOf(
   orders: readonly Document[],
   report: DriftReport,
 ): Promise<void> {
-  // Orders never given an array have nothing to cascade yet. Each array is encoded once and compared as
-  // bytes, which is BSON equality (see bson-equal.ts) without re-encoding it for every task.
-  const expected = new Map<string, Buffer>();
+  // Orders never given an array have nothing to cascade yet.
+  const expected = new Map<string, unknown[]>();
   const assigned = new Map<string, string[]>();
   for (const order of orders) {
     const responsible = order.metadata?.responsible;
     if (!Array.isArray(responsible)) continue;
-    expected.set(String(order._id), bsonBytes(responsible));
+    expected.set(String(order._id), responsible);
     assigned.set(
       String(order._id),
       assignedIds(order).map(id => id.toHexString()),
@@ -37,7 +36,7 @@ export async function auditTasksOf(
     report.scanned.tasks += batch.length;
     for (const task of batch) {
       const array = expected.get(String(task.order_id));
-      if (array !== undefined && !bsonBytes(task.order_metadata?.responsible).equals(array)) {
+      if (array !== undefined && !bsonEqual(task.order_metadata?.responsible, array)) {
         const orderId = String(task.order_id);
         // A rebuild for any of the order's users cascades to its tasks: their jobs set this copy right too.
         report.record(DriftKinds.taskResponsible, String(task._id), {

@@ -1,4 +1,4 @@
-import { MongoClient, type CommandStartedEvent } from 'mongodb';
+import { MongoClient, type CommandStartedEvent, type Document } from 'mongodb';
 import pino from 'pino';
 import responsibleRebuild from '../../../jobs/responsible-rebuild';
 import managerSync from '../../../jobs/manager-sync';
@@ -94,7 +94,7 @@ describe('fan-out', () => {
     const stale = anOrder({ manager: user._id, metadata: { dashclicks_team: { manager: { name: 'old' } } } });
     await h.collections.users.insertOne(user);
     await h.collections.orders.insertMany([...right, stale]);
-    const ids = (orders: { _id: unknown }[]) => ({ orderIds: orders.map(order => String(order._id)) });
+    const ids = (orders: Document[]) => ({ orderIds: orders.map(order => String(order._id)) });
 
     // Orders without a specialist and without its copy: nothing to write, nothing to re-read.
     const noSpecialist = await run(specialistSync, ids([...right, stale]));
