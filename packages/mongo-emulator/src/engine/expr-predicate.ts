@@ -15,7 +15,11 @@ export function compileExpr(expr: unknown, variables?: Record<string, unknown>):
   let query: Query;
   try {
     // Built even when the native path applies: mingo's parse is what rejects a malformed expression.
-    query = new Query(condition, { scriptEnabled: false, variables });
+    // Variables hold stored BSON values: mingo needs them in its number model, as it does documents.
+    query = new Query(condition, {
+      scriptEnabled: false,
+      variables: variables === undefined ? undefined : (toMingo(variables) as Record<string, unknown>),
+    });
   } catch (e) {
     throw asCommandError(e);
   }

@@ -170,10 +170,28 @@ function compileIteration(
   return { input, as, body: compiledBody };
 }
 
-function withVariable(vars: Variables, name: string, value: unknown): Variables {
-  const inner = Object.create(vars) as Variables;
-  inner[name] = value;
-  return inner;
+/**
+ * Evaluates `body` once per element with `name` bound to it. Evaluation is synchronous and each top-level
+ * evaluation has its own variables object, so the binding is set in place and the outer value restored
+ * after, instead of a new scope object per element.
+ */
+function eachBound<T>(
+  vars: Variables,
+  name: string,
+  elements: unknown[],
+  body: (element: unknown) => T,
+): T[] {
+  const had = Object.prototype.hasOwnProperty.call(vars, name);
+  const outer = vars[name];
+  try {
+    return elements.map(element => {
+      vars[name] = element;
+      return body(element);
+    });
+  } finally {
+    if (had) vars[name] = outer;
+    else delete vars[name];
+  }
 }
 
 function regexFlags(options: unknown): string | undefined {
@@ -256,16 +274,19 @@ const OPERATORS: Record<string, (args: unknown) => Evaluate | undefined> = {
     const parts = compileIteration(args, 'cond');
     if (parts === undefined) return undefined;
     const { input, as, body } = parts;
-    return (root, vars) =>
-      array(input(root, vars)).filter(element => truthy(body(root, withVariable(vars, as, element))));
+    return (root, vars) => {
+      const elements = array(input(root, vars));
+      const kept = eachBound(vars, as, elements, () => truthy(body(root, vars)));
+      return elements.filter((_element, i) => kept[i]);
+    };
   },
   $map: args => {
     const parts = compileIteration(args, 'in');
     if (parts === undefined) return undefined;
     const { input, as, body } = parts;
     return (root, vars) =>
-      array(input(root, vars)).map(element => {
-        const value = body(root, withVariable(vars, as, element));
+      eachBound(vars, as, array(input(root, vars)), () => {
+        const value = body(root, vars);
         if (value === MISSING) throw OFF;
         return value;
       });

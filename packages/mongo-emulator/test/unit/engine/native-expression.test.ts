@@ -7,7 +7,9 @@ import { toMingo } from '../../../src/engine/mingo-values';
 /** What `$expr` answered before the native path: mingo alone (a thrown error is an answer too). */
 function mingoAnswer(expr: unknown, doc: unknown, variables?: Record<string, unknown>): unknown {
   try {
-    return new Query({ $expr: toMingo(expr) }, { scriptEnabled: false, variables }).test(
+    const mingoVariables =
+      variables === undefined ? undefined : (toMingo(variables) as Record<string, unknown>);
+    return new Query({ $expr: toMingo(expr) }, { scriptEnabled: false, variables: mingoVariables }).test(
       toMingo(doc) as Record<string, unknown>,
     );
   } catch (error) {
@@ -113,11 +115,23 @@ describe('$expr on the native path', () => {
     },
   );
 
-  it('answers with $lookup variables in scope as mingo does', () => {
-    const expr = { $gt: ['$a', '$$limit'] };
-    for (const limit of [1, 5, new Int32(3)])
-      for (const doc of DOCUMENTS)
-        expect(answer(expr, doc, { limit })).toEqual(mingoAnswer(expr, doc, { limit }));
+  it('answers with $lookup variables in scope, and $filter variables shadowing them, as mingo does', () => {
+    const shadowed = {
+      $and: [
+        { $gt: [{ $size: { $filter: { input: '$d', as: 'limit', cond: { $gt: ['$$limit', 1] } } } }, 0] },
+        // The $filter's binding must be gone again here: this is the outer limit.
+        { $lt: ['$$limit', 4] },
+      ],
+    };
+    for (const expr of [{ $gt: ['$a', '$$limit'] }, shadowed])
+      for (const limit of [1, 5, new Int32(3)])
+        for (const doc of DOCUMENTS)
+          expect(answer(expr, doc, { limit })).toEqual(mingoAnswer(expr, doc, { limit }));
+    expect(answer(shadowed, { d: [1, 2] }, { limit: 3 })).toBe(true);
+    expect(answer(shadowed, { d: [1, 2] }, { limit: 5 })).toBe(false);
+    // A stored Int32 variable compares by value on both paths ($add is mingo's).
+    expect(answer({ $lt: ['$$limit', 4] }, {}, { limit: new Int32(3) })).toBe(true);
+    expect(answer({ $lt: [{ $add: ['$$limit', 0] }, 4] }, {}, { limit: new Int32(3) })).toBe(true);
   });
 
   it('compiles the listener filter natively, so its events skip the mingo conversion', () => {
