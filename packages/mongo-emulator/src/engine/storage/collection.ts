@@ -51,10 +51,6 @@ export class Collection implements PlanSource {
     return this.docs.get(idKey)?.doc;
   }
 
-  hasId(idKey: string): boolean {
-    return this.docs.has(idKey);
-  }
-
   indexList(): Iterable<SecondaryIndex> {
     return this.indexes.values();
   }

@@ -56,7 +56,6 @@ function collect(filter: Document, out: Condition[]): void {
 }
 
 export interface PlanSource {
-  hasId(idKey: string): boolean;
   indexList(): Iterable<SecondaryIndex>;
 }
 
@@ -77,16 +76,26 @@ export function planCandidates(filter: Document | undefined, source: PlanSource)
   collect(filter, conditions);
   if (conditions.length === 0) return null;
   const byId = conditions.find(c => c.path === '_id');
-  if (byId) return [...new Set(byId.keys)].filter(k => source.hasId(k));
-  let best: { index: SecondaryIndex; keys: string[]; size: number } | undefined;
+  // Keys of absent documents are dropped where the candidates are fetched: one lookup per key, not two.
+  if (byId) return [...new Set(byId.keys)];
+  const usable: { index: SecondaryIndex; keys: string[] }[] = [];
   for (const index of source.indexList()) {
     if (index.partial) continue;
     const cond = conditions.find(c => c.path === index.paths[0]);
-    if (!cond) continue;
-    const size = cond.keys.reduce((n, k) => n + (index.lookupFirst(k)?.size ?? 0), 0);
-    if (!best || size < best.size) best = { index, keys: cond.keys, size };
+    if (cond) usable.push({ index, keys: cond.keys });
   }
-  if (!best) return null;
+  if (usable.length === 0) return null;
+  // Sizing each choice costs a lookup per key: only worth it when there is a choice.
+  let best = usable[0];
+  if (usable.length > 1) {
+    const size = ({ index, keys }: (typeof usable)[number]) =>
+      keys.reduce((n, k) => n + (index.lookupFirst(k)?.size ?? 0), 0);
+    let bestSize = size(best);
+    for (const choice of usable.slice(1)) {
+      const choiceSize = size(choice);
+      if (choiceSize < bestSize) [best, bestSize] = [choice, choiceSize];
+    }
+  }
   const ids = new Set<string>();
   for (const k of best.keys) for (const id of best.index.lookupFirst(k) ?? []) ids.add(id);
   return [...ids];
