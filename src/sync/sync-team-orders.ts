@@ -112,16 +112,16 @@ function copyIsRight(copy: unknown, source: TeamSource): boolean {
   return source.meta === null ? copy === undefined : bsonEqual(copy, source.meta);
 }
 
-/** Writes only an order that still names the member as read and whose copy differs from the rule's. */
+/**
+ * Writes only an order that still names the member as read. Its copy was read as differing from the rule's
+ * (or it would get no statement); a concurrent run that wrote the same copy since makes this a no-op.
+ */
 function teamCopyWrite(key: string, role: TeamRole, copyPath: string, source: TeamSource) {
   const filter: Document = {
     _id: toObjectId(key),
     [role]: source.member === undefined ? { $exists: false } : source.member,
   };
-  if (source.meta === null) {
-    filter[copyPath] = { $exists: true };
-    return { filter, update: { $unset: { [copyPath]: '' } } };
-  }
-  filter[copyPath] = { $ne: source.meta };
-  return { filter, update: { $set: { [copyPath]: source.meta } } };
+  return source.meta === null
+    ? { filter, update: { $unset: { [copyPath]: '' } } }
+    : { filter, update: { $set: { [copyPath]: source.meta } } };
 }
