@@ -7,7 +7,7 @@ import type { Db } from 'mongodb';
 import type { Releasers } from '../src/lifecycle/releasers';
 import { waitForConvergence, type ConvergeResult } from './operator-converge';
 import { queuesIdle } from './operator-metrics';
-import { samplePeakRss, spawnProcess, type Exit } from './operator-process';
+import { cpuSeconds, samplePeakRss, spawnProcess, type Exit } from './operator-process';
 import { countStale, ORDERS_PER_USER, TASKS_PER_ORDER, type CopyCounts } from './operator-seed';
 import { serviceEnv, type OperatorStack } from './operator-stack';
 import { round } from './stats';
@@ -15,6 +15,8 @@ import { round } from './stats';
 export interface BackfillOptions {
   /** `user-sync all`, for its /metrics. */
   serviceUrl: string;
+  /** Its process, whose CPU time the backfill reports. */
+  servicePid: number | undefined;
   /** Users in the database, all stale. */
   users: number;
   timeoutMs: number;
@@ -39,6 +41,8 @@ export interface BackfillResult {
   };
   convergence: ConvergeResult;
   usersPerSec: number | undefined;
+  /** CPU seconds from the command's start to convergence, per process; undefined where not measured. */
+  cpu: { emulator: number | undefined; service: number | undefined; resync: number | undefined };
 }
 
 export async function measureBackfill(
@@ -50,13 +54,18 @@ export async function measureBackfill(
 ): Promise<BackfillResult> {
   const documents = options.users * ORDERS_PER_USER * (1 + TASKS_PER_ORDER);
   const staleAtStart = await countStale(db);
+  const cpuAtStart = { emulator: cpuSeconds(stack.emulatorPid), service: cpuSeconds(options.servicePid) };
   const startedAt = performance.now();
   const resync = spawnProcess('user-sync resync --all', process.execPath, [stack.cli, 'resync', '--all'], {
     ...serviceEnv(stack),
   });
   releasers.add('user-sync resync', () => resync.stop().then(() => undefined));
   const rss = samplePeakRss(resync.child.pid);
+  // Read while it runs: a process that has exited has no /proc entry left to read.
+  let resyncCpu: number | undefined;
+  const resyncCpuTimer = setInterval(() => (resyncCpu = cpuSeconds(resync.child.pid) ?? resyncCpu), 100);
   const exit = await resync.exited;
+  clearInterval(resyncCpuTimer);
   const resyncMs = performance.now() - startedAt;
   const peakRssMiB = rss.stop();
   if (exit.code !== 0)
@@ -78,6 +87,10 @@ export async function measureBackfill(
     progress: message => progress(`backfill: ${message}`),
   });
   const seconds = convergence.convergedMs === undefined ? undefined : convergence.convergedMs / 1000;
+  const used = (pid: number | undefined, before: number | undefined) => {
+    const now = cpuSeconds(pid);
+    return now === undefined || before === undefined ? undefined : round(now - before);
+  };
   return {
     users: options.users,
     documents,
@@ -90,5 +103,10 @@ export async function measureBackfill(
     },
     convergence,
     usersPerSec: seconds === undefined ? undefined : round(options.users / seconds),
+    cpu: {
+      emulator: used(stack.emulatorPid, cpuAtStart.emulator),
+      service: used(options.servicePid, cpuAtStart.service),
+      resync: resyncCpu === undefined ? undefined : round(resyncCpu),
+    },
   };
 }

@@ -135,3 +135,21 @@ export function samplePeakRss(pid: number | undefined, everyMs = 100): { stop():
     },
   };
 }
+
+/**
+ * CPU seconds (user + system) a process has used so far; undefined off Linux or once it is gone. Less
+ * noisy than wall time on a shared machine: two runs of the same work differ less in CPU than in seconds.
+ */
+export function cpuSeconds(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    // Fields after the command name, which is in parentheses and may hold spaces: utime is the 12th.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return undefined;
+  }
+}
+
+/** USER_HZ: 100 on every Linux build this runs on. */
+const CLOCK_TICKS_PER_SECOND = 100;

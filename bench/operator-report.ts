@@ -89,6 +89,8 @@ export function renderOperator(result: OperatorResult | { skipped: string }): st
       `(target < ${OPERATOR_TARGETS.resyncMaxRssMiB} MiB at ${n(OPERATOR_TARGETS.backfillUsers)} users: ` +
       `${verdict(met.resyncRss, backfill.users, OPERATOR_TARGETS.backfillUsers)}); ` +
       `copies stale at its start: ${n(backfill.staleAtStart.orders)} orders, ${n(backfill.staleAtStart.tasks)} tasks. ` +
+      `CPU seconds from the command's start to convergence: emulator ${n(backfill.cpu.emulator)}, ` +
+      `\`all\` ${n(backfill.cpu.service)}, resync ${n(backfill.cpu.resync)}. ` +
       `The counts that found no copy left to converge answered ${n(confirming(backfill.convergence))} s ` +
       `(backfill) and ${n(confirming(burst.convergence))} s (burst) after they were asked. ` +
       `The burst's ${n(burst.changes)} writes took ${n(burst.writeMs / 1000)} s (${n(burst.writesPerSec)}/s); ` +
@@ -186,6 +188,7 @@ export function renderComparison(ref: string, baseline: OperatorResult, current:
     '| --- | ---: | ---: | ---: |',
     `| burst, ${n(current.burst.changes)} changes | ${rate(baseline.burst.changesPerSec, 'changes/s')} | ${rate(current.burst.changesPerSec, 'changes/s')} | ${ratio(current.burst.changesPerSec, baseline.burst.changesPerSec)} |`,
     `| backfill, ${n(current.users)} users | ${rate(baseline.backfill.usersPerSec, 'users/s')} | ${rate(current.backfill.usersPerSec, 'users/s')} | ${ratio(current.backfill.usersPerSec, baseline.backfill.usersPerSec)} |`,
+    `| backfill CPU s, emulator / \`all\` | ${rate(baseline.backfill.cpu.emulator, 's')} / ${rate(baseline.backfill.cpu.service, 's')} | ${rate(current.backfill.cpu.emulator, 's')} / ${rate(current.backfill.cpu.service, 's')} | ${ratio(current.backfill.cpu.emulator, baseline.backfill.cpu.emulator)} |`,
     `| resync process peak RSS | ${rate(baseline.backfill.resync.peakRssMiB, 'MiB')} | ${rate(current.backfill.resync.peakRssMiB, 'MiB')} | |`,
     `| verify, time and peak RSS | ${rate(verifySeconds(baseline), 's')}, ${rate(baseline.verify?.peakRssMiB, 'MiB')} | ${rate(verifySeconds(current), 's')}, ${rate(current.verify?.peakRssMiB, 'MiB')} | |`,
     `| steady 50/s, p50 / p99 | ${rate(p50(baseline), 'ms')} / ${rate(p99(baseline), 'ms')} | ${rate(p50(current), 'ms')} / ${rate(p99(current), 'ms')} | |`,

@@ -101,7 +101,7 @@ export async function measureOperatorScenario(
   const backfill = await measureBackfill(
     db,
     stack,
-    { users, serviceUrl: service.url, timeoutMs: timeout(users) },
+    { users, serviceUrl: service.url, servicePid: service.process.child.pid, timeoutMs: timeout(users) },
     releasers,
     progress,
   );

@@ -21,6 +21,8 @@ export interface OperatorStack {
   redisUrl: string;
   queuePrefix: string;
   backends: { mongo: string; redis: string };
+  /** The emulator's process, when the run started one. */
+  emulatorPid?: number;
 }
 
 export interface RunningService {
@@ -42,6 +44,7 @@ export async function startOperatorStack(cli: string, releasers: Releasers): Pro
   const given = process.env.MONGO_URL?.trim();
   let serverUri: string;
   let mongo: string;
+  let emulatorPid: number | undefined;
   if (given) {
     serverUri = given;
     mongo = `MONGO_URL (${scrubUrlCredentials(given)})`;
@@ -57,6 +60,7 @@ export async function startOperatorStack(cli: string, releasers: Releasers): Pro
     // Its first stdout line is the URI, for scripts like this one.
     [serverUri] = await emulator.waitFor(/mongodb:\/\/\S+/, START_TIMEOUT_MS);
     mongo = 'user-sync mongo-emulator (its own process)';
+    emulatorPid = emulator.child.pid;
   }
   const databaseName = `bench-operator-${id}`;
   const mongoUrl = withDatabase(serverUri, databaseName);
@@ -76,6 +80,7 @@ export async function startOperatorStack(cli: string, releasers: Releasers): Pro
     redisUrl: redis.url,
     queuePrefix,
     backends: { mongo, redis: redis.description },
+    emulatorPid,
   };
 }
 
