@@ -9,9 +9,7 @@
  * owner-sync for their owner (the account's `owner` and its business contacts).
  *
  * `--all` with `syncReferences` sends users to owner-sync only: every order's own jobs write every copy the
- * user team jobs would, and more, so running both would do the order side's work twice. And an order gets a
- * role's team job only where it names someone in that role or holds that role's copy: elsewhere the job
- * would find nothing to write (a platform without specialists would pay a read of every order for none).
+ * user team jobs would, and more, so running both would do the order side's work twice.
  */
 import { ObjectId, type Collection, type Document } from 'mongodb';
 import { QueueNames, type SyncQueueName } from '../queues/queue-names';
@@ -33,13 +31,6 @@ const ORDER_QUEUES = [
   QueueNames.specialistSync,
   QueueNames.responsibleRebuild,
 ] as const;
-
-/** Orders a role's team job can change: the role's field or its copy is there (null included). */
-function namesOrHoldsRole(role: 'manager' | 'specialist'): Document {
-  return {
-    $or: [{ [role]: { $exists: true } }, { [`metadata.dashclicks_team.${role}`]: { $exists: true } }],
-  };
-}
 
 export type ResyncSelection =
   { all: true } | { userIds?: string[]; accountIds?: string[]; orderIds?: string[] };
@@ -78,10 +69,10 @@ export async function enqueueResync(
   const { collections } = deps;
   const totals = await Promise.all([
     plan.users === undefined ? 0 : collections.users.countDocuments(plan.users.filter),
-    ...plan.orders.map(pass => collections.orders.countDocuments(pass.filter)),
+    plan.orders === undefined ? 0 : collections.orders.countDocuments(plan.orders),
     plan.accounts === undefined ? 0 : collections.accounts.countDocuments(plan.accounts),
   ]);
-  const total = totals.reduce((sum, count) => sum + count, 0);
+  const total = totals[0] + totals[1] + totals[2];
   let done = 0;
   const result: ResyncResult = { users: 0, orders: 0, accounts: 0, jobs: 0 };
   const pass = async (
@@ -103,11 +94,7 @@ export async function enqueueResync(
     });
   };
   result.users = await pass(collections.users, plan.users?.filter, 'userIds', plan.users?.queues ?? []);
-  for (const [index, orders] of plan.orders.entries()) {
-    const count = await pass(collections.orders, orders.filter, 'orderIds', orders.queues);
-    // The first pass covers every selected order; the others, subsets of it for some queues.
-    if (index === 0) result.orders = count;
-  }
+  result.orders = await pass(collections.orders, plan.orders, 'orderIds', ORDER_QUEUES);
   result.accounts = await pass(collections.accounts, plan.accounts, 'accountIds', [QueueNames.ownerSync]);
   onProgress({ total, done });
   return result;
@@ -135,15 +122,9 @@ async function streamIds(
   return count + batch.length;
 }
 
-interface Pass {
-  filter: Document;
-  queues: readonly SyncQueueName[];
-}
-
 interface ResyncPlan {
-  users?: Pass;
-  /** The first pass selects every order covered. */
-  orders: Pass[];
+  users?: { filter: Document; queues: readonly SyncQueueName[] };
+  orders?: Document;
   accounts?: Document;
 }
 
@@ -152,15 +133,8 @@ function planOf(selection: ResyncSelection, references: boolean): ResyncPlan {
   if ('all' in selection) {
     // Accounts need no pass of their own: owner-sync of every owner writes every account that has one.
     return references
-      ? {
-          users: { filter: {}, queues: [QueueNames.ownerSync] },
-          orders: [
-            { filter: {}, queues: [QueueNames.responsibleRebuild] },
-            { filter: namesOrHoldsRole('manager'), queues: [QueueNames.managerSync] },
-            { filter: namesOrHoldsRole('specialist'), queues: [QueueNames.specialistSync] },
-          ],
-        }
-      : { users: { filter: {}, queues: RESYNC_QUEUES }, orders: [] };
+      ? { users: { filter: {}, queues: [QueueNames.ownerSync] }, orders: {} }
+      : { users: { filter: {}, queues: RESYNC_QUEUES } };
   }
   const { userIds = [], accountIds = [], orderIds = [] } = selection;
   if (userIds.length + accountIds.length + orderIds.length === 0)
@@ -170,15 +144,14 @@ function planOf(selection: ResyncSelection, references: boolean): ResyncPlan {
     ...(accountIds.length > 0 ? [{ account: { $in: accountIds.map(toId) } }] : []),
   ]);
   const users = userFilter === undefined ? undefined : { filter: userFilter, queues: RESYNC_QUEUES };
-  if (!references) return { users, orders: [] };
-  // An account covers its orders and contacts (through its owner) as well as its users.
-  const orderFilter = anyOf([
-    ...(orderIds.length > 0 ? [{ _id: { $in: orderIds.map(toId) } }] : []),
-    ...(accountIds.length > 0 ? [{ account: { $in: accountIds.map(toId) } }] : []),
-  ]);
+  if (!references) return { users };
   return {
     users,
-    orders: orderFilter === undefined ? [] : [{ filter: orderFilter, queues: ORDER_QUEUES }],
+    // An account covers its orders and contacts (through its owner) as well as its users.
+    orders: anyOf([
+      ...(orderIds.length > 0 ? [{ _id: { $in: orderIds.map(toId) } }] : []),
+      ...(accountIds.length > 0 ? [{ account: { $in: accountIds.map(toId) } }] : []),
+    ]),
     accounts: accountIds.length > 0 ? { _id: { $in: accountIds.map(toId) } } : undefined,
   };
 }
