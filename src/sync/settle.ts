@@ -48,20 +48,12 @@ export async function writeBatchUntilSettled<Source, Result>(
     await reachFaultPoint(FaultPointNames.settleBeforeWrite);
     const result = await write(sources, pending);
     results.push(result);
-    for (const key of pending) {
-      const source = sources.get(key);
-      if (source !== undefined) settled.set(key, source);
-      else settled.delete(key);
-    }
+    recordSources(settled, pending, sources);
     pending = writtenKeys(result, pending);
     if (pending.length === 0) return { results, sources: settled };
     const current = await readSources(pending);
     const moved = pending.filter(key => !bsonEqual(current.get(key), sources.get(key)));
-    for (const key of pending) {
-      const source = current.get(key);
-      if (source !== undefined) settled.set(key, source);
-      else settled.delete(key);
-    }
+    recordSources(settled, pending, current);
     if (moved.length === 0) return { results, sources: settled };
     if (round >= maxRounds) {
       // Retryable: the job's backoff gives a burst of changes time to end.
@@ -71,6 +63,19 @@ export async function writeBatchUntilSettled<Source, Result>(
     }
     pending = moved;
     sources = new Map(moved.flatMap(key => (current.has(key) ? [[key, current.get(key) as Source]] : [])));
+  }
+}
+
+/** The sources of `keys` as `read` has them; a key `read` lacks is a deleted source. */
+function recordSources<Source>(
+  settled: Sources<Source>,
+  keys: readonly string[],
+  read: Sources<Source>,
+): void {
+  for (const key of keys) {
+    const source = read.get(key);
+    if (source !== undefined) settled.set(key, source);
+    else settled.delete(key);
   }
 }
 
