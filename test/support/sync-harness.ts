@@ -36,6 +36,8 @@ export interface SyncHarness {
   enqueue(queue: QueueName, data: Record<string, unknown>, jobId?: string): Promise<void>;
   /** Waits until no sync queue has waiting, delayed, prioritized or active jobs. */
   drain(timeoutMs?: number): Promise<void>;
+  /** What a user-sync process needs to reach this harness's servers and queues, plus `extra`. */
+  processEnv(extra?: Record<string, string>): Record<string, string>;
   close(): Promise<void>;
 }
 
@@ -83,6 +85,12 @@ export async function startSyncHarness(
     db,
     collections,
     queues,
+    processEnv: (extra = {}) => ({
+      MONGO_URL: config.mongoUrl,
+      REDIS_URL: config.redisUrl,
+      QUEUE_PREFIX: config.queuePrefix,
+      ...extra,
+    }),
     async startWorkers(overrides = {}) {
       const pool = new SyncWorkerPool({
         config: { ...config, workerConcurrency: overrides.concurrency ?? config.workerConcurrency },

@@ -27,12 +27,7 @@ describe('user-sync resync --all', () => {
     const leftBehind = anOrder({ metadata: { dashclicks_team: { specialist: metaOf(bo) } } });
     const bare = anOrder();
     await insertAll(h.collections, { users: [ann, bo], orders: [managed, specialised, leftBehind, bare] });
-    const env = {
-      MONGO_URL: h.config.mongoUrl,
-      REDIS_URL: h.config.redisUrl,
-      QUEUE_PREFIX: h.config.queuePrefix,
-      LOG_LEVEL: 'silent',
-    };
+    const env = h.processEnv({ LOG_LEVEL: 'silent' });
 
     const resync = await runCliInProcess(['resync', '--all'], env);
     // owner-sync for the users; manager-sync, specialist-sync and responsible-rebuild for the orders.

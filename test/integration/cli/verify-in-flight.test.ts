@@ -32,12 +32,7 @@ describe('user-sync verify on a live system', () => {
   let untouched: Fixture;
   beforeAll(async () => {
     h = await startSyncHarness();
-    env = {
-      MONGO_URL: h.config.mongoUrl,
-      REDIS_URL: h.config.redisUrl,
-      QUEUE_PREFIX: h.config.queuePrefix,
-      LOG_LEVEL: 'info',
-    };
+    env = h.processEnv({ LOG_LEVEL: 'info' });
     // Written before the listener starts (from now, with no checkpoint): no job exists for these.
     changing = await synced(h.collections);
     untouched = await synced(h.collections);

@@ -9,12 +9,7 @@ describe('user-sync verify and resync', () => {
   let env: Record<string, string>;
   beforeAll(async () => {
     h = await startSyncHarness();
-    env = {
-      MONGO_URL: h.config.mongoUrl,
-      REDIS_URL: h.config.redisUrl,
-      QUEUE_PREFIX: h.config.queuePrefix,
-      LOG_LEVEL: 'silent',
-    };
+    env = h.processEnv({ LOG_LEVEL: 'silent' });
   });
   afterAll(() => h.close());
 

@@ -21,16 +21,14 @@ describe('listener guarantees', () => {
     await h.close();
   });
 
-  const env = (extra: Record<string, string> = {}) => ({
-    MONGO_URL: h.config.mongoUrl,
-    REDIS_URL: h.config.redisUrl,
-    QUEUE_PREFIX: h.config.queuePrefix,
-    PORT: '0',
-    LOG_LEVEL: 'info',
-    LISTENER_CHECKPOINT_EVERY_MS: '50',
-    LISTENER_CHECKPOINT_EVERY_EVENTS: '1',
-    ...extra,
-  });
+  const env = (extra: Record<string, string> = {}) =>
+    h.processEnv({
+      PORT: '0',
+      LOG_LEVEL: 'info',
+      LISTENER_CHECKPOINT_EVERY_MS: '50',
+      LISTENER_CHECKPOINT_EVERY_EVENTS: '1',
+      ...extra,
+    });
 
   it('at-least-once: a listener that dies after reading a change and before enqueuing it has not checkpointed past it', async () => {
     const user = aUser();

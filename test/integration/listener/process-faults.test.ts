@@ -30,16 +30,16 @@ describe('listener process faults', () => {
 
   const checkpointKey = () => `${h.config.queuePrefix}:listener:checkpoint`;
   const listener = (env: Record<string, string> = {}) => {
-    const p = spawnRole(['listener'], {
-      MONGO_URL: h.config.mongoUrl,
-      REDIS_URL: h.config.redisUrl,
-      QUEUE_PREFIX: h.config.queuePrefix,
-      LISTENER_LEASE_TTL_MS: '2000',
-      // Several listeners run at once here; each serves its probes on a free port.
-      PORT: '0',
-      LOG_LEVEL: process.env.TEST_CHILD_LOG_LEVEL ?? 'info',
-      ...env,
-    });
+    const p = spawnRole(
+      ['listener'],
+      h.processEnv({
+        LISTENER_LEASE_TTL_MS: '2000',
+        // Several listeners run at once here; each serves its probes on a free port.
+        PORT: '0',
+        LOG_LEVEL: process.env.TEST_CHILD_LOG_LEVEL ?? 'info',
+        ...env,
+      }),
+    );
     processes.push(p);
     return p;
   };
