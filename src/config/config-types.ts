@@ -1,10 +1,18 @@
+import type { HostPort } from './host-port';
+
 /** The fully resolved configuration `loadConfig(env)` returns; every default already applied. */
 export interface Config {
   mongoUrl: string;
   /** The database named by MONGO_URL's path (`mongodb://h/app` -> `app`). */
   mongoDatabase: string;
+  /** REDIS_URL, or its default: the one node, where `redis.topology` is `single`. */
   redisUrl: string;
+  redis: RedisConfig;
+  /** BullMQ's key prefix; on a cluster wrapped in a hash tag (see `queuePrefixWrappedFrom`). */
   queuePrefix: string;
+  /** QUEUE_PREFIX as given, when it was wrapped in a hash tag for Redis Cluster; for the boot log. */
+  queuePrefixWrappedFrom: string | undefined;
+  retention: RetentionConfig;
   workerConcurrency: number;
   jobAttempts: number;
   /** Base delay of the exponential backoff with jitter, ms. */
@@ -51,4 +59,34 @@ export interface CollectionNames {
   contacts: string;
   orders: string;
   tasks: string;
+}
+
+/** SPEC §4: one node (or a managed endpoint), Redis Cluster, or Sentinel; chosen by environment alone. */
+export type RedisTopology =
+  | { kind: 'single'; url: string }
+  | { kind: 'cluster'; nodes: HostPort[] }
+  | { kind: 'sentinel'; sentinels: HostPort[]; masterName: string };
+
+export interface RedisConfig {
+  topology: RedisTopology;
+  /** REDIS_USERNAME / REDIS_PASSWORD: for cluster and sentinel (a single node takes them in its URL). */
+  username: string | undefined;
+  password: string | undefined;
+  /** REDIS_TLS for cluster and sentinel; `rediss://` for a single node. */
+  tls: boolean;
+  /** A private CA to trust, PEM. */
+  tlsCaFile: string | undefined;
+  /** Where Redis is, for messages and /readyz: never with credentials. */
+  address: string;
+}
+
+/** SPEC §4: what Redis keeps, bounded by age and count, so its memory is bounded in bytes. */
+export interface RetentionConfig {
+  completedSeconds: number;
+  completedJobs: number;
+  failedSeconds: number;
+  failedJobs: number;
+  /** Entries of each queue's event stream (BullMQ's `streams.events.maxLen`). */
+  events: number;
+  deadLetterDays: number;
 }

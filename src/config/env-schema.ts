@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { scrubUrlCredentials } from '../logging/scrub-url-credentials';
 import { parseMongoUrl } from './mongo-url';
 import { booleanField, integerField, oneOfField, stringField } from './env-fields';
+import { parseHostPort } from './host-port';
 
 export const DEFAULT_MONGO_URL = 'mongodb://127.0.0.1:27017/user-sync?replicaSet=rs0';
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
@@ -30,6 +31,14 @@ function redisUrlProblem(value: string): string | undefined {
   }
 }
 
+/** `host:port,host:port`: what REDIS_CLUSTER_NODES and REDIS_SENTINELS hold. */
+function hostPortListProblem(value: string): string | undefined {
+  const wrong = value.split(',').find(entry => parseHostPort(entry.trim()) === undefined);
+  return wrong === undefined
+    ? undefined
+    : `must be host:port pairs separated by commas ("${wrong.trim()}" is not one)`;
+}
+
 function noWhitespace(value: string): string | undefined {
   return /\s/.test(value) ? 'must not contain whitespace' : undefined;
 }
@@ -41,12 +50,49 @@ function collectionNameProblem(value: string): string | undefined {
   return undefined;
 }
 
+/** One topology at a time, each with what it needs. */
+function redisTopologyProblems(env: {
+  REDIS_URL?: unknown;
+  REDIS_CLUSTER_NODES?: unknown;
+  REDIS_SENTINELS?: unknown;
+  REDIS_SENTINEL_MASTER?: unknown;
+}): { path: string; message: string }[] {
+  const set = (value: unknown) => typeof value === 'string';
+  const problems: { path: string; message: string }[] = [];
+  if (set(env.REDIS_CLUSTER_NODES) && set(env.REDIS_SENTINELS))
+    problems.push({ path: 'REDIS_SENTINELS', message: 'must not be set together with REDIS_CLUSTER_NODES' });
+  for (const other of ['REDIS_CLUSTER_NODES', 'REDIS_SENTINELS'] as const)
+    if (set(env.REDIS_URL) && set(env[other]))
+      problems.push({ path: 'REDIS_URL', message: `must not be set together with ${other}: set one` });
+  if (set(env.REDIS_SENTINELS) !== set(env.REDIS_SENTINEL_MASTER)) {
+    const [missing, other] = set(env.REDIS_SENTINELS)
+      ? ['REDIS_SENTINEL_MASTER', 'REDIS_SENTINELS']
+      : ['REDIS_SENTINELS', 'REDIS_SENTINEL_MASTER'];
+    problems.push({ path: missing, message: `must be set when ${other} is set` });
+  }
+  return problems;
+}
+
 const collectionField = (fallback: string) => stringField(fallback, collectionNameProblem);
 
 export const envSchema = z
   .object({
     MONGO_URL: stringField(DEFAULT_MONGO_URL, mongoUrlProblem, scrubUrlCredentials),
-    REDIS_URL: stringField(DEFAULT_REDIS_URL, redisUrlProblem, scrubUrlCredentials),
+    // No default here: whether it was set decides whether it conflicts with the other topologies.
+    REDIS_URL: stringField(undefined, redisUrlProblem, scrubUrlCredentials),
+    REDIS_CLUSTER_NODES: stringField(undefined, hostPortListProblem),
+    REDIS_SENTINELS: stringField(undefined, hostPortListProblem),
+    REDIS_SENTINEL_MASTER: stringField(undefined, noWhitespace),
+    REDIS_USERNAME: stringField(undefined),
+    REDIS_PASSWORD: stringField(undefined, undefined, () => '***'),
+    REDIS_TLS: booleanField(false),
+    REDIS_TLS_CA_FILE: stringField(undefined),
+    RETAIN_COMPLETED_SECONDS: integerField(3600, { min: 0 }),
+    RETAIN_COMPLETED_JOBS: integerField(100, { min: 0 }),
+    RETAIN_FAILED_SECONDS: integerField(7 * 24 * 3600, { min: 0 }),
+    RETAIN_FAILED_JOBS: integerField(1000, { min: 0 }),
+    RETAIN_EVENTS: integerField(1000, { min: 10 }),
+    RETAIN_DEAD_LETTER_DAYS: integerField(30, { min: 1 }),
     QUEUE_PREFIX: stringField('user-sync', noWhitespace),
     WORKER_CONCURRENCY: integerField(4, { min: 1 }),
     JOB_ATTEMPTS: integerField(5, { min: 1 }),
@@ -80,6 +126,9 @@ export const envSchema = z
             : ['DASHBOARD_PASSWORD', 'DASHBOARD_USER'];
         ctx.addIssue({ code: 'custom', path: [missing], message: `must be set when ${other} is set` });
       }
+      redisTopologyProblems(env).forEach(({ path, message }) =>
+        ctx.addIssue({ code: 'custom', path: [path], message }),
+      );
       // An open dashboard can replay and delete jobs; only allow it where nobody else can reach it.
       if (
         env.DASHBOARD_AUTH === 'none' &&

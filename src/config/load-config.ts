@@ -4,7 +4,9 @@
  */
 import type { Config } from './config-types';
 import { ConfigError } from './config-error';
-import { envSchema, type ParsedEnv, type RawEnv } from './env-schema';
+import { DEFAULT_REDIS_URL, envSchema, type ParsedEnv, type RawEnv } from './env-schema';
+import { clusterSafePrefix } from './cluster-safe-prefix';
+import { resolveRedis } from './resolve-redis';
 import { parseMongoUrl } from './mongo-url';
 
 export function loadConfig(env: RawEnv): Config {
@@ -25,11 +27,23 @@ function resolve(env: ParsedEnv): Config {
     // Unreachable: the schema already rejected such URLs. Kept so the types cannot drift apart.
     throw new ConfigError([`MONGO_URL ${mongo.problem}`]);
   }
+  const redis = resolveRedis(env);
+  const queuePrefix = clusterSafePrefix(env.QUEUE_PREFIX, redis.topology.kind === 'cluster');
   return {
     mongoUrl: env.MONGO_URL,
     mongoDatabase: mongo.database,
-    redisUrl: env.REDIS_URL,
-    queuePrefix: env.QUEUE_PREFIX,
+    redisUrl: env.REDIS_URL ?? DEFAULT_REDIS_URL,
+    redis,
+    queuePrefix: queuePrefix.prefix,
+    queuePrefixWrappedFrom: queuePrefix.wrappedFrom,
+    retention: {
+      completedSeconds: env.RETAIN_COMPLETED_SECONDS,
+      completedJobs: env.RETAIN_COMPLETED_JOBS,
+      failedSeconds: env.RETAIN_FAILED_SECONDS,
+      failedJobs: env.RETAIN_FAILED_JOBS,
+      events: env.RETAIN_EVENTS,
+      deadLetterDays: env.RETAIN_DEAD_LETTER_DAYS,
+    },
     workerConcurrency: env.WORKER_CONCURRENCY,
     jobAttempts: env.JOB_ATTEMPTS,
     jobBackoffMs: env.JOB_BACKOFF_MS,

@@ -5,7 +5,7 @@
  * after the checkpoint on restart and after its own last enqueued event on stream errors.
  */
 import type { ChangeStream, Db, Document } from 'mongodb';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/create-redis-connection';
 import type { Logger } from 'pino';
 import { reconnectDelay } from '../redis/create-redis-connection';
 import type { QueueProvider } from '../worker/run-sync-job';
@@ -29,7 +29,7 @@ export interface ChangeListenerOptions {
   database: Db;
   scope: WatchScope;
   queues: QueueProvider;
-  redis: Redis;
+  redis: RedisClient;
   queuePrefix: string;
   logger: Logger;
   /** Enqueues a full resync; called after history was lost. */

@@ -3,7 +3,7 @@
  * are enqueued (at-least-once), and only by the lease holder: the write is one Lua script that checks the
  * lease, so a paused old leader that wakes after losing the lease cannot move the checkpoint backwards.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/create-redis-connection';
 import { BSON, type Document } from 'mongodb';
 import { isNamed } from '../errors/error-shape';
 
@@ -28,7 +28,7 @@ export function isFencedOut(error: unknown): boolean {
 
 export class CheckpointStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     readonly key: string,
   ) {}
 

@@ -29,7 +29,7 @@ export async function withQueues<T>(
       announceLoss: false,
     });
     releasers.add('redis', () => closeRedis(redis));
-    await awaitRedisReady(redis, config.redisUrl, config.connectTimeoutMs);
+    await awaitRedisReady(redis, config.redis.address, config.connectTimeoutMs);
     const queues = createQueueRegistry({ config, connection: redis, logger });
     releasers.add('queues', () => queues.close());
     return await run(queues, logger);

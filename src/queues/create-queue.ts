@@ -9,7 +9,7 @@ import { QueueNames, type QueueName } from './queue-names';
 import { deadLetterJobOptions, defaultJobOptions } from './default-job-options';
 
 export interface CreateQueueDeps {
-  config: Pick<Config, 'queuePrefix' | 'jobAttempts' | 'jobBackoffMs'>;
+  config: Pick<Config, 'queuePrefix' | 'jobAttempts' | 'jobBackoffMs' | 'retention'>;
   /**
    * A shared ioredis connection (from `createRedisConnection`) or connection options. A shared connection
    * stays open when the queue closes: whoever created it closes it.
@@ -25,6 +25,7 @@ export function createQueue<DataType = unknown>(name: QueueName, deps: CreateQue
   const queue = new Queue<DataType>(name, {
     connection: deps.connection,
     prefix: deps.config.queuePrefix,
+    streams: { events: { maxLen: deps.config.retention.events } },
     defaultJobOptions:
       name === QueueNames.deadLetter ? deadLetterJobOptions() : defaultJobOptions(deps.config),
   });

@@ -3,10 +3,10 @@
  * connection retries forever (BullMQ needs that), so without a deadline an unreachable Redis would make
  * `retry` or `replay` wait forever.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './create-redis-connection';
 import { connectionReason, ServerUnreachable } from '../errors/server-unreachable';
 
-export function awaitRedisReady(redis: Redis, url: string, timeoutMs: number): Promise<void> {
+export function awaitRedisReady(redis: RedisClient, url: string, timeoutMs: number): Promise<void> {
   if (redis.status === 'ready') return Promise.resolve();
   return new Promise((resolve, reject) => {
     let lastError: unknown;

@@ -1,15 +1,22 @@
 /**
- * The one way the service opens Redis. BullMQ's requirements are fixed here so no caller can get them
- * wrong: `maxRetriesPerRequest: null` (a blocking worker command must wait out a Redis restart, not fail
- * after 20 retries), ready check on, and a reconnect backoff that grows but stays bounded, so a worker
- * resumes within seconds of Redis coming back however long it was gone.
+ * The one way the service opens Redis, whatever the topology (SPEC §4): one node, Redis Cluster or
+ * Sentinel, each with credentials and TLS. Every role and command connects here, and BullMQ's duplicates
+ * of these connections inherit the same options. BullMQ's requirements are fixed here so no caller can
+ * get them wrong: `maxRetriesPerRequest: null` (a blocking worker command must wait out a Redis restart,
+ * not fail after 20 retries), ready check on, and a reconnect backoff that grows but stays bounded, so a
+ * worker resumes within seconds of Redis coming back however long it was gone.
  */
 import type { LookupFunction } from 'node:net';
-import { Redis, type RedisOptions } from 'ioredis';
-import type { Config } from '../config/config-types';
+import { Cluster, Redis, type ClusterOptions } from 'ioredis';
+import type { Config, RedisConfig } from '../config/config-types';
 import type { Logger } from '../logging/create-logger';
 import { subprocessLookup } from '../net/subprocess-lookup';
 import { connectorWithLookup } from './lookup-connector';
+import { sniSentinelConnector } from './sni-sentinel-connector';
+import { redisTlsOptions } from './tls-options';
+
+/** A connection to any of the topologies: ioredis's `Cluster` speaks the same commands as `Redis`. */
+export type RedisClient = Redis | Cluster;
 
 export interface CreateRedisConnectionOptions {
   /** `CLIENT SETNAME`, so `CLIENT LIST` shows which role holds which connection. @defaultValue 'user-sync' */
@@ -23,7 +30,7 @@ export interface CreateRedisConnectionOptions {
    * unreachable when it gives up. @defaultValue true
    */
   announceLoss?: boolean;
-  /** How the host name is looked up: never on libuv's thread pool (see subprocess-lookup.ts). @defaultValue subprocessLookup */
+  /** How host names are looked up: never on libuv's thread pool (see subprocess-lookup.ts). @defaultValue subprocessLookup */
   lookup?: LookupFunction;
 }
 
@@ -34,48 +41,121 @@ export function reconnectDelay(attempt: number, maxMs: number, random: () => num
 }
 
 /** QUIT when connected (lets pending replies arrive); a connection still trying to connect is dropped. */
-export async function closeRedis(redis: Redis): Promise<void> {
+export async function closeRedis(redis: RedisClient): Promise<void> {
   if (redis.status === 'ready') await redis.quit().catch(() => redis.disconnect());
   else redis.disconnect();
 }
 
+export function isCluster(redis: RedisClient): redis is Cluster {
+  return (redis as { isCluster?: boolean }).isCluster === true;
+}
+
 export function createRedisConnection(
-  config: Pick<Config, 'redisUrl'>,
+  config: Pick<Config, 'redis'>,
   logger: Logger,
   options: CreateRedisConnectionOptions = {},
-): Redis {
-  const log = logger.child({ component: 'redis', connection: options.connectionName ?? 'user-sync' });
+): RedisClient {
+  const connectionName = options.connectionName ?? 'user-sync';
+  const log = logger.child({ component: 'redis', connection: connectionName });
   const maxDelay = options.maxReconnectDelayMs ?? 5000;
-  const redisOptions: RedisOptions = {
-    connectionName: options.connectionName ?? 'user-sync',
+  let lost = false;
+  let wasReady = false;
+  // One line when Redis goes away and one when it is back, not one per attempt (SPEC §6), nor one per
+  // connection: BullMQ's duplicates of this connection share this strategy. A Redis that never answered
+  // was not lost: the role says "waiting for Redis" instead (wait-for-redis.ts).
+  const retryStrategy = (attempt: number) => {
+    const delay = reconnectDelay(attempt, maxDelay);
+    if (wasReady && !lost && options.announceLoss !== false)
+      log.warn({ delayMs: delay }, 'Redis connection lost, reconnecting');
+    else log.debug({ attempt, delayMs: delay }, 'Redis still unreachable, reconnecting');
+    lost = wasReady;
+    return delay;
+  };
+  const redis = openClient(config.redis, {
+    connectionName,
     maxRetriesPerRequest: null,
     enableReadyCheck: true,
     lazyConnect: options.lazyConnect ?? false,
-    Connector: connectorWithLookup(options.lookup ?? subprocessLookup),
-    // One line when Redis goes away and one when it is back, not one per attempt (SPEC §6), nor one per
-    // connection: BullMQ's duplicates of this connection share this strategy. A Redis that never answered
-    // was not lost: the role says "waiting for Redis" instead (wait-for-redis.ts).
-    retryStrategy: attempt => {
-      const delay = reconnectDelay(attempt, maxDelay);
-      if (wasReady && !lost && options.announceLoss !== false)
-        log.warn({ delayMs: delay }, 'Redis connection lost, reconnecting');
-      else log.debug({ attempt, delayMs: delay }, 'Redis still unreachable, reconnecting');
-      lost = wasReady;
-      return delay;
-    },
-    // After a failover the old primary answers READONLY; reconnecting reaches the new one.
-    reconnectOnError: error => error.message.startsWith('READONLY'),
-  };
-  const redis = new Redis(config.redisUrl, redisOptions);
-  let lost = false;
-  let wasReady = false;
+    lookup: options.lookup ?? subprocessLookup,
+    retryStrategy,
+  });
   redis.on('ready', () => {
     if (lost) log.info('Redis connection back');
     else log.debug('Redis ready');
     lost = false;
     wasReady = true;
   });
-  // Without a listener ioredis prints every failed attempt itself; ours goes through the scrubbing logger.
+  // Without a listener ioredis prints every failed attempt itself; what a role reports of them is decided
+  // by its health tracker (redis-health.ts), which listens too.
   redis.on('error', (error: Error) => log.debug({ err: error }, 'Redis connection error'));
   return redis;
+}
+
+interface ClientOptions {
+  connectionName: string;
+  maxRetriesPerRequest: null;
+  enableReadyCheck: boolean;
+  lazyConnect: boolean;
+  lookup: LookupFunction;
+  retryStrategy: (attempt: number) => number;
+}
+
+function openClient(redis: RedisConfig, options: ClientOptions): RedisClient {
+  const tls = redisTlsOptions(redis);
+  const { lookup, retryStrategy, ...common } = options;
+  const credentials = {
+    ...(redis.username === undefined ? {} : { username: redis.username }),
+    ...(redis.password === undefined ? {} : { password: redis.password }),
+  };
+  const { topology } = redis;
+  switch (topology.kind) {
+    case 'single':
+      return new Redis(topology.url, {
+        ...common,
+        retryStrategy,
+        ...(tls === undefined ? {} : { tls }),
+        Connector: connectorWithLookup(lookup),
+        // After a failover the old primary answers READONLY; reconnecting reaches the new one.
+        reconnectOnError: error => error.message.startsWith('READONLY'),
+      });
+    case 'sentinel':
+      return new Redis({
+        ...common,
+        ...credentials,
+        retryStrategy,
+        sentinels: topology.sentinels,
+        name: topology.masterName,
+        // Sentinels usually share the data nodes' credentials and TLS; a deployment that differs can
+        // put them in front with its own proxy.
+        ...(redis.password === undefined ? {} : { sentinelPassword: redis.password }),
+        ...(redis.username === undefined ? {} : { sentinelUsername: redis.username }),
+        ...(tls === undefined ? {} : { tls, sentinelTLS: tls, enableTLSForSentinelMode: true }),
+        Connector: sniSentinelConnector(),
+        // A demoted master answers READONLY until its clients move: reconnecting asks the sentinels again.
+        reconnectOnError: error => error.message.startsWith('READONLY'),
+        failoverDetector: true,
+      });
+    case 'cluster': {
+      const clusterOptions: ClusterOptions = {
+        enableReadyCheck: options.enableReadyCheck,
+        lazyConnect: options.lazyConnect,
+        clusterRetryStrategy: retryStrategy,
+        // Node names are dialled as given, so TLS sees the host name (for SNI and the certificate);
+        // our connector looks them up (see subprocess-lookup.ts).
+        dnsLookup: (address, callback) => callback(null, address),
+        retryDelayOnFailover: 200,
+        retryDelayOnClusterDown: 200,
+        retryDelayOnTryAgain: 200,
+        slotsRefreshTimeout: 2000,
+        redisOptions: {
+          ...common,
+          ...credentials,
+          ...(tls === undefined ? {} : { tls }),
+          Connector: connectorWithLookup(lookup),
+          reconnectOnError: error => error.message.startsWith('READONLY'),
+        },
+      };
+      return new Cluster(topology.nodes, clusterOptions);
+    }
+  }
 }

@@ -1,19 +1,21 @@
 /**
  * ioredis's standalone connector, plus the one thing ioredis has no option for: the host name is looked up
  * by `lookup` (the service's subprocess lookup, see src/net/subprocess-lookup.ts). The rest is what
- * ioredis's own StandaloneConnector does: a Unix socket `path` or host and port, TLS options, and the
- * socket handed over on the next tick. Given as `Connector`, so BullMQ's duplicates use it as well.
+ * ioredis's own StandaloneConnector does: a Unix socket `path` or host and port, TLS options (with the
+ * SNI ioredis leaves out, see tls-options.ts), and the socket handed over on the next tick. Given as `Connector`, so BullMQ's duplicates use it as well.
  */
 import { createConnection, type LookupFunction, type NetConnectOpts, type Socket } from 'node:net';
 import { connect as connectTls, type ConnectionOptions } from 'node:tls';
 import { AbstractConnector, type RedisOptions } from 'ioredis';
+import { withServerName } from './tls-options';
 
 interface StandaloneOptions {
   host?: string;
   port?: number;
   family?: number;
   path?: string;
-  tls?: ConnectionOptions;
+  /** `true` for a bare `rediss://` URL. */
+  tls?: ConnectionOptions | boolean;
   disconnectTimeout?: number;
 }
 
@@ -51,7 +53,9 @@ export function connectorWithLookup(lookup: LookupFunction): NonNullable<RedisOp
           }
           let stream: Socket;
           try {
-            stream = options.tls ? connectTls({ ...target, ...options.tls }) : createConnection(target);
+            stream = options.tls
+              ? connectTls({ ...target, ...withServerName(options.tls, options.host) })
+              : createConnection(target);
           } catch (error) {
             reject(error instanceof Error ? error : new Error(String(error)));
             return;

@@ -3,7 +3,7 @@
  * <url>" once, at the first failed attempt, and one line when it answers. The connection retries on its
  * own (capped backoff, create-redis-connection.ts); this only watches it.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './create-redis-connection';
 import type { Logger } from '../logging/create-logger';
 import { scrubUrlCredentials } from '../logging/scrub-url-credentials';
 import { connectionReason } from '../errors/server-unreachable';
@@ -15,7 +15,7 @@ export interface WaitForRedisOptions {
 }
 
 export function waitForRedis(
-  redis: Redis,
+  redis: RedisClient,
   url: string,
   logger: Logger,
   options: WaitForRedisOptions = {},

@@ -3,7 +3,7 @@
  * registry. Each resource registers its own release as it opens, so a failure halfway through boot still
  * releases what was opened. A role waits for servers that do not answer yet; a one-shot command does not.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/create-redis-connection';
 import type { Config } from '../config/config-types';
 import { connectMongo, type MongoConnection } from '../db/connect-mongo';
 import { createModels, type SyncModels } from '../db/create-models';
@@ -33,7 +33,7 @@ export interface ServiceDependencies {
   mongo: MongoConnection;
   models: SyncModels;
   collections: SyncCollections;
-  redis: Redis;
+  redis: RedisClient;
   queues: QueueRegistry;
 }
 
@@ -63,19 +63,19 @@ export async function openServiceDependencies(
     releasers.add('redis', () => closeRedis(connection), { timeoutMs: CLOSE_TIMEOUT_MS });
     return connection;
   };
-  let redis: Redis;
+  let redis: RedisClient;
   let mongo: MongoConnection;
   if (failFast) {
     // MongoDB first, then Redis with its own deadline: each unreachable server is named with its cause.
     mongo = await connectMongo(config, logger, { appName });
     releasers.add('mongodb', () => mongo.close(), { timeoutMs: CLOSE_TIMEOUT_MS });
     redis = openRedis();
-    await awaitRedisReady(redis, config.redisUrl, config.connectTimeoutMs);
+    await awaitRedisReady(redis, config.redis.address, config.connectTimeoutMs);
   } else {
     // Redis first: it connects in the background while MongoDB is waited for, so /readyz names both
     // when both are down.
     redis = openRedis();
-    const redisReady = waitForRedis(redis, config.redisUrl, logger, {
+    const redisReady = waitForRedis(redis, config.redis.address, logger, {
       onWaiting: reason => status?.markDown('redis', reason),
       onConnected: () => status?.markUp('redis'),
     });

@@ -1,5 +1,6 @@
 import type { MongoClient } from 'mongodb';
 import pino from 'pino';
+import { loadConfig } from '../../../src/config/load-config';
 import { startProbeServer, type ProbeServer } from '../../../src/http/start-probe-server';
 import { Releasers } from '../../../src/lifecycle/releasers';
 import { ListenerStats } from '../../../src/listener/listener-stats';
@@ -25,8 +26,12 @@ describe('/readyz', () => {
     mongo = await acquireTestMongo();
     redisServer = await acquireTestRedis({ faultInjection: true });
     client = await mongo.connect();
-    redis = trackRedis(createRedisConnection({ redisUrl: redisServer.url }, logger), 'readyz redis');
+    redis = trackRedis(
+      createRedisConnection(loadConfig({ REDIS_URL: redisServer.url }), logger),
+      'readyz redis',
+    );
     const config = {
+      retention: loadConfig({}).retention,
       queuePrefix: redisServer.queuePrefix(),
       jobAttempts: 3,
       jobBackoffMs: 50,

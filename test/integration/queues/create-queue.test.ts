@@ -1,5 +1,7 @@
 import { Writable } from 'node:stream';
+import type { RedisClient } from '../../../src/redis/create-redis-connection';
 import type { Redis } from 'ioredis';
+import { loadConfig } from '../../../src/config/load-config';
 import { createLogger } from '../../../src/logging/create-logger';
 import { createQueue } from '../../../src/queues/create-queue';
 import { QueueNames } from '../../../src/queues/queue-names';
@@ -16,7 +18,7 @@ const logger = createLogger({
 
 describe('createQueue and QueueRegistry against Redis', () => {
   let redis: TestRedis;
-  let connection: Redis;
+  let connection: RedisClient;
   let inspect: Redis;
 
   beforeAll(async () => {
@@ -28,7 +30,7 @@ describe('createQueue and QueueRegistry against Redis', () => {
 
   beforeEach(() => {
     connection = trackRedis(
-      createRedisConnection({ redisUrl: redis.url }, logger, { connectionName: 'test' }),
+      createRedisConnection(loadConfig({ REDIS_URL: redis.url }), logger, { connectionName: 'test' }),
     );
     inspect = redis.connect();
   });
@@ -39,13 +41,13 @@ describe('createQueue and QueueRegistry against Redis', () => {
   });
 
   it('keeps a queue under <QUEUE_PREFIX>:<queue>:* with the configured retry policy', async () => {
-    const config = { queuePrefix: redis.queuePrefix(), jobAttempts: 3, jobBackoffMs: 50 };
+    const config = loadConfig({ QUEUE_PREFIX: redis.queuePrefix(), JOB_ATTEMPTS: '3', JOB_BACKOFF_MS: '50' });
     const queue = trackBullmq(createQueue(QueueNames.ownerSync, { config, connection, logger }));
     const job = await queue.add('user', { userId: 'u1' }, { jobId: 'u1' });
     expect(job.opts).toMatchObject({
       attempts: 3,
       backoff: { type: 'exponential', delay: 50, jitter: 0.5 },
-      removeOnComplete: { age: 3600, count: 1000 },
+      removeOnComplete: { age: 3600, count: 100 },
     });
     expect(await inspect.exists(`${config.queuePrefix}:owner-sync:u1`)).toBe(1);
     expect(await inspect.hget(`${config.queuePrefix}:owner-sync:u1`, 'data')).toBe('{"userId":"u1"}');
@@ -55,7 +57,11 @@ describe('createQueue and QueueRegistry against Redis', () => {
   });
 
   it('gives dead-letter one attempt and keeps its entries', async () => {
-    const config = { queuePrefix: redis.queuePrefix(), jobAttempts: 5, jobBackoffMs: 1000 };
+    const config = loadConfig({
+      QUEUE_PREFIX: redis.queuePrefix(),
+      JOB_ATTEMPTS: '5',
+      JOB_BACKOFF_MS: '1000',
+    });
     const queue = trackBullmq(createQueue(QueueNames.deadLetter, { config, connection, logger }));
     const job = await queue.add('owner-sync', { queue: 'owner-sync', jobId: 'x' });
     expect(job.opts).toMatchObject({ attempts: 1, removeOnComplete: false, removeOnFail: false });
@@ -64,7 +70,11 @@ describe('createQueue and QueueRegistry against Redis', () => {
   });
 
   it('opens each queue once on the shared connection and closes them all, leaving the connection open', async () => {
-    const config = { queuePrefix: redis.queuePrefix(), jobAttempts: 5, jobBackoffMs: 1000 };
+    const config = loadConfig({
+      QUEUE_PREFIX: redis.queuePrefix(),
+      JOB_ATTEMPTS: '5',
+      JOB_BACKOFF_MS: '1000',
+    });
     const registry = createQueueRegistry({ config, connection, logger });
     const owner = trackBullmq(registry.get(QueueNames.ownerSync));
     expect(registry.get(QueueNames.ownerSync)).toBe(owner);

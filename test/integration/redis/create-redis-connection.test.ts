@@ -1,4 +1,6 @@
 import { Writable } from 'node:stream';
+import type { Redis } from 'ioredis';
+import { loadConfig } from '../../../src/config/load-config';
 import { createLogger } from '../../../src/logging/create-logger';
 import { createQueue } from '../../../src/queues/create-queue';
 import { QueueNames } from '../../../src/queues/queue-names';
@@ -31,8 +33,8 @@ describe('createRedisConnection', () => {
 
   it('names the connection and meets BullMQ requirements', async () => {
     const connection = trackRedis(
-      createRedisConnection({ redisUrl: redis.url }, logger, { connectionName: 'role-x' }),
-    );
+      createRedisConnection(loadConfig({ REDIS_URL: redis.url }), logger, { connectionName: 'role-x' }),
+    ) as Redis;
     expect(await connection.client('GETNAME')).toBe('role-x');
     expect(connection.options.maxRetriesPerRequest).toBeNull();
     expect(connection.options.enableReadyCheck).toBe(true);
@@ -41,14 +43,14 @@ describe('createRedisConnection', () => {
 
   it('rides out a Redis crash: commands wait, then succeed once it is back, and data survives', async () => {
     const connection = trackRedis(
-      createRedisConnection({ redisUrl: redis.url }, logger, {
+      createRedisConnection(loadConfig({ REDIS_URL: redis.url }), logger, {
         connectionName: 'crash',
         maxReconnectDelayMs: 200,
       }),
     );
     const queue = trackBullmq(
       createQueue(QueueNames.managerSync, {
-        config: { queuePrefix: redis.queuePrefix(), jobAttempts: 2, jobBackoffMs: 10 },
+        config: loadConfig({ QUEUE_PREFIX: redis.queuePrefix(), JOB_ATTEMPTS: '2', JOB_BACKOFF_MS: '10' }),
         connection,
         logger,
       }),
