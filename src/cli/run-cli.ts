@@ -6,6 +6,7 @@
 import { CommanderError } from 'commander';
 import { isConfigError } from '../config/config-error';
 import { isServerUnreachable } from '../errors/server-unreachable';
+import { isRedisCredentialsRefused } from '../errors/redis-credentials-refused';
 import { scrubText } from '../logging/scrub-secrets';
 import { ExitCodes, type CliContext } from './cli-context';
 import { COMMANDS } from './commands';
@@ -28,7 +29,7 @@ export async function runCli(argv: readonly string[], context: CliContext): Prom
         ? ExitCodes.ok
         : ExitCodes.usage;
     }
-    if (isServerUnreachable(error)) {
+    if (isServerUnreachable(error) || isRedisCredentialsRefused(error)) {
       context.stderr.write(`user-sync ${argv[2]}: ${scrubText((error as Error).message)}\n`);
       return ExitCodes.failure;
     }

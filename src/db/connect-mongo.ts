@@ -50,6 +50,15 @@ function selectionTimeoutMsFor(url: string, fallback: number): number {
   return fallback;
 }
 
+/**
+ * A `mongodb+srv://` URL is looked up (SRV, then TXT) before any server is tried; a DNS that does not
+ * answer, or not yet (a pod whose network is still coming up), is an unreachable server like any other.
+ */
+function isSrvLookupFailure(error: unknown): boolean {
+  const { syscall } = (error ?? {}) as { syscall?: unknown };
+  return typeof syscall === 'string' && /^query(Srv|Txt)$/.test(syscall);
+}
+
 export async function connectMongo(
   config: Pick<Config, 'mongoUrl' | 'mongoDatabase'> & Partial<Pick<Config, 'connectTimeoutMs'>>,
   logger: Logger,
@@ -91,7 +100,11 @@ export async function connectMongo(
   } catch (error) {
     closing = Promise.resolve();
     await connection.close(true).catch(() => undefined);
-    if (isNamed(error, 'MongooseServerSelectionError') || isNamed(error, 'MongoServerSelectionError'))
+    if (
+      isNamed(error, 'MongooseServerSelectionError') ||
+      isNamed(error, 'MongoServerSelectionError') ||
+      isSrvLookupFailure(error)
+    )
       throw new ServerUnreachable(
         'MongoDB',
         config.mongoUrl,

@@ -26,13 +26,21 @@ export function mongoProbe(db: Pingable, timeoutMs = PROBE_TIMEOUT_MS): Readines
   };
 }
 
-/** Redis answers PING with PONG. */
-export function redisProbe(redis: { ping(): Promise<string> }, timeoutMs = PROBE_TIMEOUT_MS): ReadinessProbe {
+/**
+ * Redis answers PING with PONG, and none of the process's commands met a Redis error lately: a full
+ * Redis or a moved slot answers PING while every write fails, so the error itself is what /readyz shows.
+ */
+export function redisProbe(
+  redis: { ping(): Promise<string> },
+  health?: { check(): void },
+  timeoutMs = PROBE_TIMEOUT_MS,
+): ReadinessProbe {
   return {
     name: 'redis',
     check: async () => {
       const answer = await withTimeout(redis.ping(), timeoutMs, 'Redis PING');
       if (answer !== 'PONG') throw new Error(`Redis answered ${JSON.stringify(answer)} to PING`);
+      health?.check();
     },
   };
 }
@@ -47,11 +55,14 @@ export function changeStreamProbe(stats: {
   streamOpen: boolean;
   streamFailures: number;
   lastStreamFailure: string | null;
+  blockedBy?: string | null;
 }): ReadinessProbe {
   return {
     name: 'change-stream',
     check: async () => {
       if (stats.streamOpen) return;
+      // What stops this listener from leading or standing by is the cause, not "standing by".
+      if (stats.blockedBy) throw new Error(`the listener cannot run: ${stats.blockedBy}`);
       if (stats.leader && stats.streamFailures > 0)
         throw new Error(
           `this listener leads but its change stream keeps closing (${stats.streamFailures} times in a row): ${stats.lastStreamFailure ?? 'unknown reason'}`,

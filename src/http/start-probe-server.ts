@@ -35,6 +35,8 @@ import {
 } from './readiness-probe';
 import { startHttpServer } from './start-http-server';
 import type { Registry } from 'prom-client';
+import type { RedisHealth } from '../redis/redis-health';
+import { instrumentRedisHealth } from '../metrics/instrument-redis-health';
 
 /** What the server needs of `openServiceDependencies()`'s result (which satisfies it as is). */
 export interface ProbeServerDeps {
@@ -42,6 +44,7 @@ export interface ProbeServerDeps {
   logger: Logger;
   mongo: { db: Pingable };
   redis: { ping(): Promise<string> };
+  redisHealth?: RedisHealth;
   queues: { get(name: QueueName): Queue };
 }
 
@@ -136,9 +139,10 @@ export async function openProbeServer(options: OpenProbeServerOptions): Promise<
       instrumentQueues({ queues: deps.queues, registry, logger });
       const detachWorkers = workers ? instrumentWorkerPool(workers, registry) : () => {};
       if (listener) instrumentListener(listener.stats, registry);
+      if (deps.redisHealth) instrumentRedisHealth(deps.redisHealth, registry);
       probes = [
         mongoProbe(deps.mongo.db),
-        redisProbe(deps.redis),
+        redisProbe(deps.redis, deps.redisHealth),
         ...(listener ? [changeStreamProbe(listener.stats)] : []),
       ];
       if (access !== undefined)

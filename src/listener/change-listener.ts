@@ -7,7 +7,7 @@
 import type { ChangeStream, Db, Document } from 'mongodb';
 import type { RedisClient } from '../redis/create-redis-connection';
 import type { Logger } from 'pino';
-import { reconnectDelay } from '../redis/create-redis-connection';
+import { isCluster, reconnectDelay } from '../redis/create-redis-connection';
 import type { QueueProvider } from '../worker/run-sync-job';
 import { CheckpointStore, isFencedOut } from './checkpoint-store';
 import { enqueueBatchJobs, groupRoutedJobs, type BatchJob } from './enqueue-routed-jobs';
@@ -17,6 +17,9 @@ import { MalformedChangeEventError, routeChange, type RoutedJob } from './route-
 import { isHistoryLostError } from './stream-errors';
 import { watchPipeline, type WatchScope } from './watch-pipeline';
 import { FaultPointNames, reachFaultPoint } from '../testing/fault-points';
+import type { RedisHealth } from '../redis/redis-health';
+import { describeRedisError } from '../errors/redis-error';
+import { RepeatingErrorLog } from '../logging/repeating-error-log';
 
 /** Events taken from the driver's buffer at once; a getMore returns at most a few thousand. */
 const MAX_EVENTS_PER_BATCH = 5000;
@@ -32,6 +35,8 @@ export interface ChangeListenerOptions {
   redis: RedisClient;
   queuePrefix: string;
   logger: Logger;
+  /** Told of the Redis errors the listener meets (for /readyz, /metrics and the logs). */
+  redisHealth?: Pick<RedisHealth, 'report'>;
   /** Enqueues a full resync; called after history was lost. */
   resyncAll: () => Promise<void>;
   /** @defaultValue 5000 */
@@ -60,9 +65,11 @@ export class ChangeListener {
   /** Set when the Redis connection dropped: see `redisMayHaveLostWrites`. */
   private redisInterrupted = false;
   private wake: (() => void) | undefined;
+  private readonly repeating: RepeatingErrorLog;
 
   constructor(private readonly options: ChangeListenerOptions) {
     this.log = options.logger.child({ component: 'change-listener' });
+    this.repeating = new RepeatingErrorLog(this.log);
     this.lease = new LeaderLease(options.redis, {
       key: `${options.queuePrefix}:listener:leader`,
       ttlMs: options.leaseTtlMs,
@@ -71,6 +78,12 @@ export class ChangeListener {
     options.redis.on('close', () => {
       this.redisInterrupted = true;
     });
+    // A cluster stays "ready" while one of its masters dies and a replica takes over, having perhaps
+    // missed the dead master's last writes: a node leaving the cluster's pool is such an interruption.
+    if (isCluster(options.redis))
+      options.redis.on('-node', () => {
+        this.redisInterrupted = true;
+      });
   }
 
   start(): void {
@@ -88,7 +101,9 @@ export class ChangeListener {
   private async run(): Promise<void> {
     for (let failures = 0; !this.stopping;) {
       try {
-        if (!(await this.lease.tryAcquire())) {
+        const acquired = await this.lease.tryAcquire();
+        this.stats.blockedBy = null;
+        if (!acquired) {
           if (failures === 0) this.log.debug('another listener holds the lease; standing by');
           this.stats.standBy();
           await this.pause(this.lease.renewEveryMs);
@@ -101,7 +116,12 @@ export class ChangeListener {
       } catch (error) {
         failures += 1;
         const delayMs = reconnectDelay(failures, 10_000);
-        this.log.error({ err: error, delayMs }, 'listener failed; retrying');
+        if (this.options.redisHealth?.report(error, 'listener')) {
+          this.stats.blockedBy = `Redis error: ${describeRedisError(error)}`;
+        } else {
+          const message = error instanceof Error ? error.message : String(error);
+          this.repeating.log('error', message, { err: error, delayMs }, 'listener failed; retrying');
+        }
         await this.pause(delayMs);
       } finally {
         if (this.stats.leader) await this.lease.release().catch(() => undefined);
@@ -121,7 +141,10 @@ export class ChangeListener {
           void this.stream?.close().catch(() => undefined);
         },
         // Redis unreachable: the fenced checkpoint write decides; keep going until it does.
-        error => this.log.warn({ err: error }, 'could not renew the listener lease'),
+        error => {
+          if (this.options.redisHealth?.report(error, 'listener lease')) return;
+          this.repeating.log('warn', 'lease', { err: error }, 'could not renew the listener lease');
+        },
       );
     }, this.lease.renewEveryMs);
     const statsLog = setInterval(
@@ -287,6 +310,7 @@ export class ChangeListener {
       } catch (error) {
         if (this.stopping) throw error;
         const delayMs = reconnectDelay(attempt, 5000);
+        this.options.redisHealth?.report(error, 'listener enqueue');
         if (attempt === 1) this.log.warn({ err: error }, 'could not enqueue; retrying until Redis takes it');
         await this.pause(delayMs);
       }

@@ -16,6 +16,8 @@ export class ListenerStats {
   streamFailures = 0;
   /** Why it last closed, while `streamFailures` > 0. */
   lastStreamFailure: string | null = null;
+  /** What keeps this listener from leading or standing by (a Redis error, say); null while it runs. */
+  blockedBy: string | null = null;
   /** Cluster time (ms) of the last enqueued event; null once the stream has caught up. */
   lastEventClusterTimeMs: number | null = null;
   /**

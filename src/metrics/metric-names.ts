@@ -22,6 +22,10 @@ export const MetricNames = {
   listenerStreamOpen: 'user_sync_listener_stream_open',
   listenerStreamFailures: 'user_sync_listener_stream_failures',
   jobsEnqueued: 'user_sync_jobs_enqueued_total',
+  /** Redis errors met, by the error's code (`OOM`, `MOVED`, `WRONGPASS`, `ECONNREFUSED`...). */
+  redisErrors: 'user_sync_redis_errors_total',
+  /** 1 for each Redis error seen within the last 30 s: what /readyz names. */
+  redisErrorActive: 'user_sync_redis_error_active',
 } as const;
 
 /** Prefix of Node's process metrics (CPU, memory, event loop lag, GC). */

@@ -7,6 +7,7 @@ import type { Config } from '../config/config-types';
 import type { Logger } from '../logging/create-logger';
 import { QueueNames, type QueueName } from './queue-names';
 import { deadLetterJobOptions, defaultJobOptions } from './default-job-options';
+import type { RedisHealth } from '../redis/redis-health';
 
 export interface CreateQueueDeps {
   config: Pick<Config, 'queuePrefix' | 'jobAttempts' | 'jobBackoffMs' | 'retention'>;
@@ -19,6 +20,8 @@ export interface CreateQueueDeps {
    * Connection errors of the queue go here. Pass one: without a listener BullMQ prints them to the console.
    */
   logger?: Logger;
+  /** Told of Redis errors, which it logs once per error per 30 s; without it each is a line. */
+  redisHealth?: RedisHealth;
 }
 
 export function createQueue<DataType = unknown>(name: QueueName, deps: CreateQueueDeps): Queue<DataType> {
@@ -31,6 +34,10 @@ export function createQueue<DataType = unknown>(name: QueueName, deps: CreateQue
   });
   const log = deps.logger?.child({ queue: name });
   // Redis outages surface here while ioredis reconnects; they are expected, so warn rather than crash.
-  if (log) queue.on('error', (error: Error) => log.warn({ err: error }, 'queue connection error'));
+  if (log)
+    queue.on('error', (error: Error) => {
+      if (deps.redisHealth?.report(error, `queue ${name}`)) return;
+      log.warn({ err: error }, 'queue connection error');
+    });
   return queue;
 }

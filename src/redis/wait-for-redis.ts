@@ -7,6 +7,8 @@ import type { RedisClient } from './create-redis-connection';
 import type { Logger } from '../logging/create-logger';
 import { scrubUrlCredentials } from '../logging/scrub-url-credentials';
 import { connectionReason } from '../errors/server-unreachable';
+import { isRedisCredentialError } from '../errors/redis-error';
+import { refusalReason } from '../errors/redis-credentials-refused';
 
 export interface WaitForRedisOptions {
   /** Told when the wait starts (with the line /readyz shows) and when it ends. */
@@ -26,7 +28,17 @@ export function waitForRedis(
   }
   return new Promise(resolve => {
     let waiting = false;
+    let refused = false;
     const onError = (error: unknown) => {
+      // Refused credentials are not an outage: said once, in their own words, on /readyz and in the log.
+      if (isRedisCredentialError(error) && !refused) {
+        refused = true;
+        waiting = true;
+        const reason = refusalReason(scrubUrlCredentials(url), error);
+        logger.error(reason);
+        options.onWaiting?.(reason);
+        return;
+      }
       if (waiting) return;
       waiting = true;
       const cause = connectionReason(error);

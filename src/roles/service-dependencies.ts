@@ -18,6 +18,7 @@ import { closeRedis, createRedisConnection } from '../redis/create-redis-connect
 import { waitForRedis } from '../redis/wait-for-redis';
 import { waitForMongo } from '../db/wait-for-mongo';
 import type { DependencyStatus } from './dependency-status';
+import { RedisHealth } from '../redis/redis-health';
 import type { SyncCollections } from '../sync/sync-job-context';
 
 /**
@@ -34,6 +35,8 @@ export interface ServiceDependencies {
   models: SyncModels;
   collections: SyncCollections;
   redis: RedisClient;
+  /** Every Redis error the process meets, for /readyz, /metrics and one log line per error per 30 s. */
+  redisHealth: RedisHealth;
   queues: QueueRegistry;
 }
 
@@ -55,11 +58,18 @@ export async function openServiceDependencies(
   { failFast = false, status }: OpenServiceDependenciesOptions = {},
 ): Promise<ServiceDependencies> {
   const appName = `user-sync-${role}`;
+  const redisHealth = new RedisHealth(logger);
+  if (config.queuePrefixWrappedFrom !== undefined)
+    logger.info(
+      { queuePrefix: config.queuePrefix, given: config.queuePrefixWrappedFrom },
+      'Redis Cluster: QUEUE_PREFIX wrapped in a hash tag, so each queue keeps its keys in one slot',
+    );
   const openRedis = () => {
     const connection = createRedisConnection(config, logger, {
       connectionName: appName,
       announceLoss: !failFast,
     });
+    connection.on('error', (error: unknown) => redisHealth.report(error, 'connection', { quiet: true }));
     releasers.add('redis', () => closeRedis(connection), { timeoutMs: CLOSE_TIMEOUT_MS });
     return connection;
   };
@@ -94,7 +104,10 @@ export async function openServiceDependencies(
   }
   const models = createModels(mongo.connection, config.collections);
   await ensureIndexes(models);
-  const queues = new QueueRegistry(name => createQueue(name, { config, connection: redis }), logger);
+  const queues = new QueueRegistry(
+    name => createQueue(name, { config, connection: redis, logger, redisHealth }),
+    logger,
+  );
   releasers.add('queues', () => queues.close(), { timeoutMs: CLOSE_TIMEOUT_MS });
   return {
     config,
@@ -103,6 +116,7 @@ export async function openServiceDependencies(
     models,
     collections: syncCollections(mongo.db, config.collections),
     redis,
+    redisHealth,
     queues,
   };
 }

@@ -18,6 +18,7 @@ export function startListenerRole(deps: ServiceDependencies, releasers: Releaser
     scope: { collections: deps.config.collections, syncReferences: deps.config.syncReferences },
     queues: deps.queues,
     redis: deps.redis,
+    redisHealth: deps.redisHealth,
     queuePrefix: deps.config.queuePrefix,
     logger: deps.logger,
     leaseTtlMs: deps.config.listener.leaseTtlMs,

@@ -14,6 +14,7 @@ export async function startWorkerRole(
     queues: deps.queues,
     collections: deps.collections,
     logger: deps.logger,
+    redisHealth: deps.redisHealth,
     queueNames,
   });
   // Registered after the queues and connections, so it is released first: active jobs finish before those close.

@@ -15,6 +15,8 @@ import {
   type DeadLetterSource,
 } from '../dead-letter/dead-letter-entry';
 import { isTransientMongoError } from '../errors/transient-mongo-error';
+import { isTransientRedisError } from '../errors/redis-error';
+import type { RedisHealth } from '../redis/redis-health';
 import { reconnectDelay } from '../redis/create-redis-connection';
 import type { SyncProcessor } from './processors';
 
@@ -29,6 +31,8 @@ export interface SyncJobDeps {
   collections: SyncCollections;
   queues: QueueProvider;
   logger: Logger;
+  /** Told of the Redis errors jobs meet; without it they are only logged. */
+  redisHealth?: Pick<RedisHealth, 'report'>;
 }
 
 export async function runSyncJob(
@@ -59,7 +63,7 @@ export async function runSyncJob(
       // A job of this one subject fails as itself, with its own id, exactly as before batches existed.
       if (isOnlySubject(job.data, subject)) throw error;
       const subjectJob = { id: subjectJobId(jobId, subject), name: job.name, data, opts: job.opts };
-      await sendToDeadLetter(deps.queues, queue, subjectJob, error, job.attemptsMade + 1);
+      await sendToDeadLetter(deps, queue, subjectJob, error, job.attemptsMade + 1);
       logger.error(
         { err: error, subject },
         'one subject of the batch failed for good; copied to dead-letter',
@@ -71,13 +75,15 @@ export async function runSyncJob(
     logger.debug({ result }, 'job completed');
     return result;
   } catch (error) {
-    if (token !== undefined && isTransientMongoError(error)) {
-      await retryWithoutAttempt(job, token, error, logger);
+    const redisError = isTransientRedisError(error);
+    if (token !== undefined && (redisError || isTransientMongoError(error))) {
+      if (redisError) deps.redisHealth?.report(error, `job ${queue}`);
+      await retryWithoutAttempt(job, token, error, redisError ? 'Redis' : 'MongoDB', logger, deps);
       throw new DelayedError();
     }
     const attemptsMade = job.attemptsMade + 1;
     if (isFinalFailure(job, error, attemptsMade)) {
-      await sendToDeadLetter(deps.queues, queue, job, error, attemptsMade);
+      await sendToDeadLetter(deps, queue, job, error, attemptsMade);
       logger.error({ err: error, attemptsMade }, 'job failed for good; copied to dead-letter');
     } else {
       logger.warn({ err: error, attemptsMade }, 'job failed; will retry');
@@ -87,17 +93,45 @@ export async function runSyncJob(
 }
 
 /**
- * SPEC §6: a transient MongoDB failure (step-down, dropped connection, hung server) never exhausts the
- * job's attempts, so no outage is long enough to send it to dead-letter; it runs again after a capped
- * backoff. One warning per job, at its first such failure, so a long outage is not a line per retry.
+ * SPEC §6: a transient MongoDB or Redis failure (step-down, dropped connection, hung server; a full Redis,
+ * a failover, a moving slot) never exhausts the job's attempts, so no outage is long enough to send it to
+ * dead-letter; it runs again after a capped backoff. One warning per job, at its first such failure, so a
+ * long outage is not a line per retry (Redis's own errors are logged once per 30 s by RedisHealth).
  */
-async function retryWithoutAttempt(job: Job, token: string, error: unknown, logger: Logger): Promise<void> {
+async function retryWithoutAttempt(
+  job: Job,
+  token: string,
+  error: unknown,
+  server: 'MongoDB' | 'Redis',
+  logger: Logger,
+  deps: SyncJobDeps,
+): Promise<void> {
   const transientRuns = Math.max(1, job.attemptsStarted - job.attemptsMade);
   const delayMs = reconnectDelay(transientRuns, TRANSIENT_RETRY_MAX_DELAY_MS);
-  if (transientRuns === 1)
+  if (transientRuns === 1 && server === 'MongoDB')
     logger.warn({ err: error, delayMs }, 'MongoDB failed transiently; job will run again once it answers');
-  else logger.debug({ err: error, delayMs, transientRuns }, 'MongoDB still failing; job delayed again');
-  await job.moveToDelayed(Date.now() + delayMs, token);
+  else logger.debug({ err: error, delayMs, transientRuns }, `${server} failing; job delayed again`);
+  // A full Redis refuses the move itself: wait until it takes it. A lost lock ends the wait: the job is
+  // then handed out again by the stalled-job check, without an attempt spent.
+  await untilRedisTakesIt(() => job.moveToDelayed(Date.now() + delayMs, token), deps.redisHealth).catch(
+    (failure: unknown) =>
+      logger.debug({ err: failure }, 'job not delayed; the stalled-job check requeues it'),
+  );
+}
+
+/** Runs a Redis write again, with capped backoff, for as long as Redis refuses it transiently. */
+async function untilRedisTakesIt<T>(write: () => Promise<T>, health: SyncJobDeps['redisHealth']): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await write();
+    } catch (error) {
+      if (!isTransientRedisError(error)) throw error;
+      health?.report(error, 'worker');
+      await new Promise(resolve =>
+        setTimeout(resolve, reconnectDelay(attempt, TRANSIENT_RETRY_MAX_DELAY_MS)),
+      );
+    }
+  }
 }
 
 function isOnlySubject(data: unknown, subject: string): boolean {
@@ -111,15 +145,24 @@ export function subjectJobId(batchJobId: string, subject: string): string {
   return `${batchJobId}-${subject}`.replaceAll(':', '-');
 }
 
+/**
+ * Copies a job that failed for good to dead-letter. A Redis that refuses the copy for a while (full,
+ * failing over) is waited out: a failure without its dead-letter entry is a change lost without a trace.
+ */
 export async function sendToDeadLetter(
-  queues: QueueProvider,
+  deps: Pick<SyncJobDeps, 'queues' | 'redisHealth'>,
   queue: string,
   job: DeadLetterSource,
   error: unknown,
   attemptsMade: number,
 ): Promise<void> {
-  await queues.get(QueueNames.deadLetter).add(job.name, toDeadLetterEntry(job, queue, error, attemptsMade), {
-    jobId: deadLetterJobId(queue, String(job.id)),
-    attempts: 1,
-  });
+  const entry = toDeadLetterEntry(job, queue, error, attemptsMade);
+  await untilRedisTakesIt(
+    () =>
+      deps.queues.get(QueueNames.deadLetter).add(job.name, entry, {
+        jobId: deadLetterJobId(queue, String(job.id)),
+        attempts: 1,
+      }),
+    deps.redisHealth,
+  );
 }

@@ -2,7 +2,9 @@
  * The worker role: one BullMQ Worker per sync queue it serves, all sharing the process's MongoDB pool.
  * Stateless: any number of these run on any number of machines; BullMQ's locks hand each job to one.
  */
-import { Worker, type ConnectionOptions, type Job } from 'bullmq';
+import type { ConnectionOptions, Job, Worker } from 'bullmq';
+import { RepeatingErrorLog } from '../logging/repeating-error-log';
+import { SyncWorker } from './sync-worker';
 import type { Config } from '../config/config-types';
 import type { SyncQueueName } from '../queues/queue-names';
 import { isUnrecoverable } from '../dead-letter/dead-letter-entry';
@@ -45,7 +47,7 @@ export class SyncWorkerPool {
   private createWorker(queue: SyncQueueName): Worker {
     const { config, connection, logger } = this.options;
     const log = logger.child({ role: 'worker', queue });
-    const worker = new Worker(
+    const worker = new SyncWorker(
       queue,
       (job, token) => runSyncJob(queue, processors[queue], job, { ...this.options, logger: log }, token),
       {
@@ -60,11 +62,19 @@ export class SyncWorkerPool {
       if (job === undefined) return;
       const final = isUnrecoverable(error) || job.attemptsMade >= (job.opts.attempts ?? 1);
       if (!final) return;
-      sendToDeadLetter(this.options.queues, queue, job, error, job.attemptsMade).catch(failure =>
+      sendToDeadLetter(this.options, queue, job, error, job.attemptsMade).catch(failure =>
         log.error({ err: failure, jobId: job.id }, 'could not copy a failed job to dead-letter'),
       );
     });
-    worker.on('error', error => log.error({ err: error }, 'worker error'));
+    // A Redis that refuses every command makes BullMQ report each refusal here, thousands a second:
+    // one line per distinct error per 30 s (SPEC §6), and the error itself on /readyz and /metrics.
+    const repeating = new RepeatingErrorLog(log);
+    const redisHealth = this.options.redisHealth;
+    worker.setHooks({ onTransientRedisError: error => redisHealth?.report(error, `worker ${queue}`) });
+    worker.on('error', error => {
+      if (redisHealth?.report(error, `worker ${queue}`)) return;
+      repeating.log('error', error.message, { err: error }, 'worker error');
+    });
     return worker;
   }
 }

@@ -1,3 +1,4 @@
+import { RedisHealth } from '../../../src/redis/redis-health';
 import type { Redis } from 'ioredis';
 import pino from 'pino';
 import { startProbeServer, type ProbeServer } from '../../../src/http/start-probe-server';
@@ -42,6 +43,7 @@ describe('/metrics', () => {
         logger,
         mongo: { db: h.db },
         redis,
+        redisHealth: new RedisHealth(logger),
         queues: h.queues,
       },
       releasers,
