@@ -6,6 +6,10 @@
  * refusal is waited out and the move tried again, with capped backoff, until Redis takes it, the lock is
  * gone (then the stalled-job check hands the job out again: it is level-triggered, so running it twice is
  * harmless) or the worker is closing.
+ *
+ * Fetching the next job is a write too (it takes the job's lock). BullMQ tries again at once when Redis
+ * refuses it, so a full Redis made each worker spin, thousands of refusals a second; here each refusal
+ * in a row waits a little longer, up to the same cap, before BullMQ tries again.
  */
 import { Worker, type Job } from 'bullmq';
 import { isTransientRedisError } from '../errors/redis-error';
@@ -21,6 +25,8 @@ export interface SyncWorkerHooks {
 
 export class SyncWorker extends Worker {
   private hooks: SyncWorkerHooks | undefined;
+
+  private refusedFetches = 0;
 
   setHooks(hooks: SyncWorkerHooks): this {
     this.hooks = hooks;
@@ -47,6 +53,20 @@ export class SyncWorker extends Worker {
     return this.untilRedisTakesIt(() => super.handleFailed(error, job, token, fetchNextCallback, span));
   }
 
+  protected override async moveToActive(token: string, name?: string): ReturnType<Worker['moveToActive']> {
+    try {
+      const job = await super.moveToActive(token, name);
+      this.refusedFetches = 0;
+      return job;
+    } catch (error) {
+      if (!isTransientRedisError(error) || this.closing) throw error;
+      this.refusedFetches += 1;
+      this.hooks?.onTransientRedisError(error);
+      await delay(reconnectDelay(this.refusedFetches, MOVE_RETRY_MAX_DELAY_MS));
+      throw error;
+    }
+  }
+
   private async untilRedisTakesIt<T>(move: () => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt += 1) {
       try {
@@ -54,8 +74,12 @@ export class SyncWorker extends Worker {
       } catch (error) {
         if (!isTransientRedisError(error) || this.closing) throw error;
         this.hooks?.onTransientRedisError(error);
-        await new Promise(resolve => setTimeout(resolve, reconnectDelay(attempt, MOVE_RETRY_MAX_DELAY_MS)));
+        await delay(reconnectDelay(attempt, MOVE_RETRY_MAX_DELAY_MS));
       }
     }
   }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise(resolve => setTimeout(resolve, ms));
 }
