@@ -7,6 +7,7 @@ import { CommanderError } from 'commander';
 import { isConfigError } from '../config/config-error';
 import { isServerUnreachable } from '../errors/server-unreachable';
 import { isRedisCredentialsRefused } from '../errors/redis-credentials-refused';
+import { describeRedisError, isRedisCredentialError } from '../errors/redis-error';
 import { scrubText } from '../logging/scrub-secrets';
 import { ExitCodes, type CliContext } from './cli-context';
 import { COMMANDS } from './commands';
@@ -31,6 +32,11 @@ export async function runCli(argv: readonly string[], context: CliContext): Prom
     }
     if (isServerUnreachable(error) || isRedisCredentialsRefused(error)) {
       context.stderr.write(`user-sync ${argv[2]}: ${scrubText((error as Error).message)}\n`);
+      return ExitCodes.failure;
+    }
+    // Connected, then refused a command (an ACL without the permission): the same one line.
+    if (isRedisCredentialError(error)) {
+      context.stderr.write(`user-sync ${argv[2]}: Redis refused a command: ${describeRedisError(error)}\n`);
       return ExitCodes.failure;
     }
     if (isConfigError(error)) {
