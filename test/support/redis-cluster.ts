@@ -1,0 +1,325 @@
+/**
+ * A real Redis Cluster on loopback for integration tests: redis-server processes joined by
+ * `redis-cli --cluster create`, every master with its replicas. A test can kill the master that owns a slot (a
+ * replica takes over) or move a slot with its keys to another master while clients write to it: the two
+ * events a cluster client has to live through. Call it in `beforeAll` and `release()` in `afterAll`.
+ */
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { rmSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { Redis } from 'ioredis';
+import { freePort } from '../../src/dev/free-port';
+import { reportBackend } from './report-backend';
+import { waitUntil } from './wait-until';
+
+export interface StartRedisClusterOptions {
+  /** redis-cli refuses to create a cluster of fewer than 3. @defaultValue 3 */
+  masters?: number;
+  /** @defaultValue 1 */
+  replicasPerMaster?: number;
+}
+
+export interface ClusterFailover {
+  killed: string;
+  promoted: string;
+  /** From the SIGKILL until every surviving node reports `cluster_state:ok` with the slot on `promoted`. */
+  ms: number;
+}
+
+export interface SlotMigration {
+  from: string;
+  to: string;
+  keysMoved: number;
+  /** From `SETSLOT IMPORTING` until every live node agrees that `to` owns the slot. */
+  ms: number;
+}
+
+export interface TestRedisCluster {
+  /** `127.0.0.1:<port>` of every node started, killed ones included. */
+  nodes: string[];
+  /** The nodes still running, as the service reads them. */
+  env(): { REDIS_CLUSTER_NODES: string };
+  /** The master that every live node agrees owns the slot of `{hashTag}`. */
+  masterFor(hashTag: string): Promise<string>;
+  killMasterOf(hashTag: string): Promise<ClusterFailover>;
+  /** Moves the slot of `{hashTag}` with its keys to another master, as `redis-cli --cluster reshard` does. */
+  migrateSlotOf(hashTag: string): Promise<SlotMigration>;
+  /** Kills every node and removes their files. Idempotent. */
+  release(): Promise<void>;
+}
+
+interface Launched {
+  port: number;
+  child: ChildProcess;
+  /** Not tracked by the leak guard: it lives as long as the cluster, across tests. */
+  admin: Redis;
+  logFile: string;
+}
+
+interface ClusterNode extends Launched {
+  address: string;
+  id: string;
+}
+
+const SERVER_ARGS = [
+  ...['--bind', '127.0.0.1', '--cluster-enabled', 'yes', '--cluster-node-timeout', '1000'],
+  // A replica whose link to its master broke long ago would refuse to take over: take over anyway.
+  ...['--cluster-replica-validity-factor', '0', '--cluster-allow-replica-migration', 'no'],
+  // The default waits 5 s for more replicas before a full sync; here every replica syncs at once.
+  ...['--repl-diskless-sync-delay', '0', '--appendonly', 'no', '--save', '', '--daemonize', 'no'],
+];
+const MIGRATE_BATCH = 100;
+
+export async function startRedisCluster(options: StartRedisClusterOptions = {}): Promise<TestRedisCluster> {
+  const { masters = 3, replicasPerMaster = 1 } = options;
+  const dir = await mkdtemp(join(tmpdir(), 'user-sync-redis-cluster-'));
+  const launched: Launched[] = [];
+  // A jest worker that exits without afterAll must not leave the nodes running.
+  const killOnExit = () => {
+    for (const { child } of launched) child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  };
+  process.once('exit', killOnExit);
+  let released: Promise<void> | undefined;
+  const release = () => {
+    released ??= (async () => {
+      process.off('exit', killOnExit);
+      for (const { admin } of launched) admin.disconnect();
+      await Promise.allSettled(launched.map(({ child }) => kill(child)));
+      await rm(dir, { recursive: true, force: true });
+    })();
+    return released;
+  };
+
+  let nodes: ClusterNode[];
+  try {
+    const ports = await distinctFreePorts(2 * masters * (1 + replicasPerMaster));
+    for (let i = 0; i < ports.length; i += 2) launched.push(launch(dir, ports[i], ports[i + 1]));
+    nodes = await Promise.all(launched.map(identify));
+    await createCluster(nodes, replicasPerMaster);
+    await waitUntil('the cluster to be ok with every replica in sync', () => settled(nodes, masters), {
+      timeoutMs: 20_000,
+    });
+  } catch (error) {
+    await release();
+    throw error;
+  }
+  const ports = nodes.map(({ port }) => port);
+  reportBackend('redis', `redis-server cluster ${masters}x${1 + replicasPerMaster}:${ports.join(',')}`);
+
+  const live = () => nodes.filter(({ child }) => isRunning(child));
+  const ownerOf = (slot: number) => agreedOwner(live(), slot, nodes);
+  const slotOf = async (hashTag: string) =>
+    Number(await live()[0].admin.call('CLUSTER', 'KEYSLOT', `{${hashTag}}`));
+
+  return {
+    nodes: nodes.map(addressOf),
+    env: () => ({ REDIS_CLUSTER_NODES: live().map(addressOf).join(',') }),
+    masterFor: async hashTag => (await ownerOf(await slotOf(hashTag))).address,
+    killMasterOf: async hashTag => {
+      const slot = await slotOf(hashTag);
+      const master = await ownerOf(slot);
+      if ((await replicationOf(master)).onlineReplicas === 0) {
+        throw new Error(`${master.address} (slot ${slot}) has no replica in sync left to take over`);
+      }
+      const started = Date.now();
+      master.admin.disconnect();
+      await kill(master.child);
+      const promoted = await waitUntil(
+        `a replica of ${master.address} to take over slot ${slot}`,
+        async () => {
+          const owner = await ownerOf(slot);
+          return owner !== master && (await clusterOk(live())) && owner;
+        },
+        { timeoutMs: 20_000 },
+      );
+      return { killed: master.address, promoted: promoted.address, ms: Date.now() - started };
+    },
+    migrateSlotOf: async hashTag => {
+      const slot = await slotOf(hashTag);
+      const source = await ownerOf(slot);
+      const masterIds = await slotOwners(source);
+      const target = live().find(node => node !== source && masterIds.has(node.id));
+      if (target === undefined) throw new Error(`no other master to move slot ${slot} to`);
+      const started = Date.now();
+      const keysMoved = await migrateSlot(slot, source, target, live);
+      await waitUntil(
+        `every node to agree that ${target.address} owns slot ${slot}`,
+        async () => (await ownerOf(slot)) === target && (await clusterOk(live())),
+      );
+      return { from: source.address, to: target.address, keysMoved, ms: Date.now() - started };
+    },
+    release,
+  };
+}
+
+/**
+ * The documented live resharding of one slot (CLUSTER SETSLOT's manual): while the slot is MIGRATING, the
+ * source serves only the keys it still has and sends clients to the target (ASK) for the others, so no key
+ * can appear on the source once GETKEYSINSLOT came back empty.
+ */
+async function migrateSlot(
+  slot: number,
+  source: ClusterNode,
+  target: ClusterNode,
+  live: () => ClusterNode[],
+): Promise<number> {
+  const setSlot = (node: ClusterNode, ...args: string[]) =>
+    node.admin.call('CLUSTER', 'SETSLOT', slot, ...args);
+  await setSlot(target, 'IMPORTING', source.id);
+  await setSlot(source, 'MIGRATING', target.id);
+  let keysMoved = await moveKeys(slot, source, target);
+  // The target first: once the source gives the slot up it answers MOVED, and the target must accept those.
+  await setSlot(target, 'NODE', target.id);
+  for (;;) {
+    try {
+      await setSlot(source, 'NODE', target.id);
+      break;
+    } catch (error) {
+      // Not expected (see above), but moving a straggler beats leaving the slot half-migrated.
+      if (!(error instanceof Error && error.message.includes('still hold keys'))) throw error;
+      keysMoved += await moveKeys(slot, source, target);
+    }
+  }
+  const others = live().filter(node => node !== source && node !== target);
+  const masterIds = await slotOwners(target);
+  await Promise.all(
+    others.filter(node => masterIds.has(node.id)).map(node => setSlot(node, 'NODE', target.id)),
+  );
+  return keysMoved;
+}
+
+async function moveKeys(slot: number, source: ClusterNode, target: ClusterNode): Promise<number> {
+  let moved = 0;
+  for (;;) {
+    // Buffers: a key is bytes, and a round trip through a JS string would change one that is not UTF-8.
+    const keys = (await source.admin.callBuffer('CLUSTER', 'GETKEYSINSLOT', slot, MIGRATE_BATCH)) as Buffer[];
+    if (keys.length === 0) return moved;
+    const reply = await source.admin.call('MIGRATE', '127.0.0.1', target.port, '', 0, 5000, 'KEYS', ...keys);
+    // NOKEY: clients deleted the whole batch in the meantime.
+    if (reply === 'OK') moved += keys.length;
+  }
+}
+
+function launch(dir: string, port: number, busPort: number): Launched {
+  const logFile = join(dir, `redis-${port}.log`);
+  const args = ['--port', String(port), '--cluster-port', String(busPort), '--dir', dir, ...SERVER_ARGS];
+  args.push('--cluster-config-file', join(dir, `nodes-${port}.conf`), '--logfile', logFile);
+  // In the test run's process group, so a Ctrl-C of the run stops the nodes too.
+  const child = spawn('redis-server', args, { stdio: 'ignore' });
+  child.once('error', () => {}); // no redis-server: reported by identify() with the advice to install it
+  const admin = new Redis({ host: '127.0.0.1', port, retryStrategy: () => 50, maxRetriesPerRequest: 1 });
+  // Refused connections are expected, while it starts and after it was killed.
+  admin.on('error', () => {});
+  return { port, child, admin, logFile };
+}
+
+async function identify(node: Launched): Promise<ClusterNode> {
+  const state = await waitUntil(
+    `redis-server on port ${node.port} to answer`,
+    async () => (!isRunning(node.child) ? 'exited' : (await node.admin.ping()) === 'PONG' && 'up'),
+    { timeoutMs: 10_000 },
+  );
+  if (state === 'exited') {
+    const log = await readFile(node.logFile, 'utf8').catch(() => '');
+    throw new Error(
+      `redis-server on port ${node.port} exited (${node.child.exitCode ?? node.child.signalCode}); ` +
+        `is it installed (apt-get install -y redis-server)?\n${log}`,
+    );
+  }
+  const id = String(await node.admin.call('CLUSTER', 'MYID'));
+  return { ...node, address: `127.0.0.1:${node.port}`, id };
+}
+
+async function createCluster(nodes: ClusterNode[], replicasPerMaster: number): Promise<void> {
+  const args = ['--cluster', 'create', ...nodes.map(({ address }) => address)];
+  args.push('--cluster-replicas', String(replicasPerMaster), '--cluster-yes');
+  try {
+    await promisify(execFile)('redis-cli', args, { timeout: 20_000 });
+  } catch (error) {
+    const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
+    throw new Error(`redis-cli --cluster create failed: ${(error as Error).message}\n${stdout}${stderr}`);
+  }
+}
+
+/** Every node sees the cluster ok and all its nodes; every master has its replicas, each done syncing. */
+async function settled(nodes: ClusterNode[], masters: number): Promise<boolean> {
+  const states = await Promise.all(nodes.map(clusterInfo));
+  const ok = states.every(
+    info => info.cluster_state === 'ok' && Number(info.cluster_known_nodes) === nodes.length,
+  );
+  if (!ok) return false;
+  const replication = await Promise.all(nodes.map(replicationOf));
+  const replicas = (nodes.length - masters) / masters;
+  const full = replication.filter(
+    ({ role, onlineReplicas }) => role === 'master' && onlineReplicas === replicas,
+  );
+  return full.length === masters && replication.every(({ role, linkUp }) => role === 'master' || linkUp);
+}
+
+async function replicationOf(node: ClusterNode) {
+  const info = String(await node.admin.call('INFO', 'replication'));
+  const field = (name: string) => new RegExp(`^${name}:(.*)$`, 'm').exec(info)?.[1]?.trim();
+  return {
+    role: field('role'),
+    // A master lists a replica as soon as it connects, and marks it online once the full sync is done.
+    onlineReplicas: info.split('\r\n').filter(line => /^slave\d+:.*state=online/.test(line)).length,
+    linkUp: field('master_link_status') === 'up' && field('master_sync_in_progress') === '0',
+  };
+}
+
+async function clusterInfo(node: ClusterNode): Promise<Record<string, string>> {
+  const text = String(await node.admin.call('CLUSTER', 'INFO'));
+  return Object.fromEntries(text.split('\r\n').map(line => line.split(':') as [string, string]));
+}
+
+async function clusterOk(nodes: ClusterNode[]): Promise<boolean> {
+  return (await Promise.all(nodes.map(clusterInfo))).every(info => info.cluster_state === 'ok');
+}
+
+type SlotRange = [number, number, [string, number, string, ...unknown[]], ...unknown[]];
+
+async function clusterSlots(node: ClusterNode): Promise<SlotRange[]> {
+  return (await node.admin.call('CLUSTER', 'SLOTS')) as SlotRange[];
+}
+
+/** Ids of the nodes that own slots, as `node` sees it. */
+async function slotOwners(node: ClusterNode): Promise<Set<string>> {
+  return new Set((await clusterSlots(node)).map(([, , [, , id]]) => id));
+}
+
+/** Waits until every node in `asked` names the same owner of `slot`: one node alone may still be behind. */
+async function agreedOwner(asked: ClusterNode[], slot: number, nodes: ClusterNode[]): Promise<ClusterNode> {
+  return waitUntil(`the nodes to agree on who owns slot ${slot}`, async () => {
+    const owners = await Promise.all(
+      asked.map(async node => {
+        const range = (await clusterSlots(node)).find(([start, end]) => start <= slot && slot <= end);
+        return range?.[2][2];
+      }),
+    );
+    return owners.every(id => id === owners[0]) && nodes.find(({ id }) => id === owners[0]);
+  });
+}
+
+async function distinctFreePorts(count: number): Promise<number[]> {
+  const ports = new Set<number>();
+  while (ports.size < count) ports.add(await freePort());
+  return [...ports];
+}
+
+const addressOf = ({ address }: ClusterNode) => address;
+
+function isRunning(child: ChildProcess): boolean {
+  return child.pid !== undefined && child.exitCode === null && child.signalCode === null;
+}
+
+async function kill(child: ChildProcess): Promise<void> {
+  if (!isRunning(child)) return;
+  const exited = once(child, 'exit');
+  child.kill('SIGKILL');
+  await exited;
+}

@@ -1,0 +1,256 @@
+/**
+ * A real Sentinel setup on loopback for integration tests: a master, one replica and three sentinels (quorum
+ * 2), all redis-server processes. A test can kill the master and get back once the sentinels promoted the
+ * replica and it takes writes. Call it in `beforeAll` and `release()` in `afterAll`.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { rmSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { freePort } from '../../src/dev/free-port';
+import { reportBackend } from './report-backend';
+import { waitUntil } from './wait-until';
+
+export interface SentinelFailover {
+  killed: string;
+  promoted: string;
+  /** From the SIGKILL until every sentinel names `promoted` and it took a write. */
+  ms: number;
+}
+
+export interface TestRedisSentinel {
+  masterName: string;
+  /** `127.0.0.1:<port>` of each sentinel. */
+  sentinels: string[];
+  env(): { REDIS_SENTINELS: string; REDIS_SENTINEL_MASTER: string };
+  /** The master every sentinel names. */
+  currentMaster(): Promise<string>;
+  killMaster(): Promise<SentinelFailover>;
+  /** Kills every process and removes their files. Idempotent. */
+  release(): Promise<void>;
+}
+
+interface Launched {
+  address: string;
+  child: ChildProcess;
+  /** Not tracked by the leak guard: it lives as long as the setup, across tests. */
+  admin: Redis;
+  logFile: string;
+}
+
+const MASTER_NAME = 'user-sync';
+const SERVER_ARGS = [
+  ...['--bind', '127.0.0.1', '--appendonly', 'no', '--save', '', '--daemonize', 'no'],
+  // The default waits 5 s for more replicas before a full sync; here the one replica syncs at once.
+  ...['--repl-diskless-sync-delay', '0'],
+];
+
+export async function startRedisSentinel(): Promise<TestRedisSentinel> {
+  const dir = await mkdtemp(join(tmpdir(), 'user-sync-redis-sentinel-'));
+  const launched: Launched[] = [];
+  // A jest worker that exits without afterAll must not leave the processes running.
+  const killOnExit = () => {
+    for (const { child } of launched) child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  };
+  process.once('exit', killOnExit);
+  let released: Promise<void> | undefined;
+  const release = () => {
+    released ??= (async () => {
+      process.off('exit', killOnExit);
+      for (const { admin } of launched) admin.disconnect();
+      await Promise.allSettled(launched.map(({ child }) => kill(child)));
+      await rm(dir, { recursive: true, force: true });
+    })();
+    return released;
+  };
+
+  let servers: Launched[];
+  let sentinels: Launched[];
+  try {
+    const [masterPort, replicaPort, ...sentinelPorts] = await distinctFreePorts(5);
+    const master = launch(dir, masterPort, SERVER_ARGS);
+    const replicaOf = ['--replicaof', '127.0.0.1', String(masterPort)];
+    const replica = launch(dir, replicaPort, [...SERVER_ARGS, ...replicaOf]);
+    servers = [master, replica];
+    launched.push(...servers);
+    const configs = await writeSentinelConfigs(dir, masterPort, replicaPort, sentinelPorts);
+    // A sentinel that finds a server not listening yet tries again only a second later.
+    await Promise.all(servers.map(untilAnswering));
+    sentinels = sentinelPorts.map((port, i) => launch(dir, port, [configs[i], '--sentinel']));
+    launched.push(...sentinels);
+    await Promise.all(sentinels.map(untilAnswering));
+    await waitUntil('the replica in sync and the sentinels knowing each other and it', async () => {
+      const [role, , , state] = (await replica.admin.call('ROLE')) as string[];
+      return (
+        role === 'slave' && state === 'connected' && (await Promise.all(sentinels.map(sees))).every(Boolean)
+      );
+    });
+  } catch (error) {
+    await release();
+    throw error;
+  }
+  const addresses = sentinels.map(({ address }) => address);
+  reportBackend('redis', `redis-server sentinel:${servers.map(({ address }) => address).join(',')}`);
+
+  const currentMaster = () =>
+    waitUntil('the sentinels to agree on the master', async () => {
+      const named = await Promise.all(sentinels.map(masterNamedBy));
+      return named.every(address => address === named[0]) && named[0];
+    });
+
+  return {
+    masterName: MASTER_NAME,
+    sentinels: addresses,
+    env: () => ({ REDIS_SENTINELS: addresses.join(','), REDIS_SENTINEL_MASTER: MASTER_NAME }),
+    currentMaster,
+    killMaster: async () => {
+      const killed = await currentMaster();
+      const master = servers.find(({ address }) => address === killed);
+      if (master === undefined || !isRunning(master.child)) {
+        throw new Error(`${killed} is not ours or not running`);
+      }
+      const replicas = await Promise.all(sentinels.map(replicasNamedBy));
+      if (!replicas.every(list => list.some(({ flags }) => flags === 'slave'))) {
+        throw new Error(`${killed} has no healthy replica left to take over`);
+      }
+      const started = Date.now();
+      master.admin.disconnect();
+      await kill(master.child);
+      const promoted = await waitUntil(
+        `the sentinels to promote a replica of ${killed}`,
+        async () => {
+          const address = await currentMaster();
+          const server = servers.find(candidate => candidate.address === address);
+          return address !== killed && server !== undefined && (await acceptsWrites(server)) && address;
+        },
+        { timeoutMs: 30_000 },
+      );
+      return { killed, promoted, ms: Date.now() - started };
+    },
+    release,
+  };
+}
+
+/**
+ * One config file per sentinel: Sentinel rewrites its own. Each starts out knowing its peers and the replica,
+ * with ids we chose, instead of discovering them through hello messages every 2 s. What start-up still costs
+ * (about a second) is a sentinel that tried a peer before it listened: it tries again only a second later.
+ */
+async function writeSentinelConfigs(
+  dir: string,
+  masterPort: number,
+  replicaPort: number,
+  ports: number[],
+): Promise<string[]> {
+  const ids = ports.map(() => randomBytes(20).toString('hex'));
+  return Promise.all(
+    ports.map(async (port, i) => {
+      const file = join(dir, `sentinel-${port}.conf`);
+      const lines = [
+        `port ${port}`,
+        'bind 127.0.0.1',
+        `dir ${dir}`,
+        `sentinel myid ${ids[i]}`,
+        `sentinel monitor ${MASTER_NAME} 127.0.0.1 ${masterPort} 2`,
+        `sentinel down-after-milliseconds ${MASTER_NAME} 1000`,
+        `sentinel failover-timeout ${MASTER_NAME} 5000`,
+        `sentinel known-replica ${MASTER_NAME} 127.0.0.1 ${replicaPort}`,
+        ...ports.flatMap((peer, j) =>
+          j === i ? [] : [`sentinel known-sentinel ${MASTER_NAME} 127.0.0.1 ${peer} ${ids[j]}`],
+        ),
+      ];
+      await writeFile(file, `${lines.join('\n')}\n`);
+      return file;
+    }),
+  );
+}
+
+/** The sentinel is connected to its two peers and to a healthy replica of a healthy master. */
+async function sees(sentinel: Launched): Promise<boolean> {
+  const master = fields((await sentinel.admin.call('SENTINEL', 'MASTER', MASTER_NAME)) as string[]);
+  const peers = (await sentinel.admin.call('SENTINEL', 'SENTINELS', MASTER_NAME)) as string[][];
+  const replicas = await replicasNamedBy(sentinel);
+  return (
+    master.flags === 'master' &&
+    peers.filter(peer => fields(peer).flags === 'sentinel').length === 2 &&
+    replicas.some(({ flags, 'master-link-status': link }) => flags === 'slave' && link === 'ok')
+  );
+}
+
+async function replicasNamedBy(sentinel: Launched): Promise<Record<string, string>[]> {
+  return ((await sentinel.admin.call('SENTINEL', 'REPLICAS', MASTER_NAME)) as string[][]).map(fields);
+}
+
+async function masterNamedBy(sentinel: Launched): Promise<string> {
+  const reply = await sentinel.admin.call('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', MASTER_NAME);
+  const [host, port] = reply as string[];
+  return `${host}:${port}`;
+}
+
+/** A transaction that writes and deletes a key: refused with READONLY by a replica, leaves nothing behind. */
+async function acceptsWrites(server: Launched): Promise<boolean> {
+  const probe = `user-sync-fixture:write-probe:${randomBytes(4).toString('hex')}`;
+  try {
+    await server.admin.multi().set(probe, '1').del(probe).exec();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** SENTINEL replies list a server as `[name, value, name, value, ...]`. */
+function fields(flat: string[]): Record<string, string> {
+  const record: Record<string, string> = {};
+  for (let i = 0; i + 1 < flat.length; i += 2) record[flat[i]] = flat[i + 1];
+  return record;
+}
+
+function launch(dir: string, port: number, args: string[]): Launched {
+  const logFile = join(dir, `redis-${port}.log`);
+  // The port goes after a config file, which redis-server wants first.
+  const child = spawn('redis-server', [...args, '--port', String(port), '--logfile', logFile], {
+    stdio: 'ignore', // in the test run's process group, so a Ctrl-C of the run stops it too
+  });
+  child.once('error', () => {}); // no redis-server: reported by untilAnswering() with the advice to install it
+  const admin = new Redis({ host: '127.0.0.1', port, retryStrategy: () => 50, maxRetriesPerRequest: 1 });
+  // Refused connections are expected, while it starts and after it was killed.
+  admin.on('error', () => {});
+  return { address: `127.0.0.1:${port}`, child, admin, logFile };
+}
+
+async function untilAnswering(server: Launched): Promise<void> {
+  const state = await waitUntil(
+    `redis-server on ${server.address} to answer`,
+    async () => (!isRunning(server.child) ? 'exited' : (await server.admin.ping()) === 'PONG' && 'up'),
+    { timeoutMs: 10_000 },
+  );
+  if (state === 'exited') {
+    const log = await readFile(server.logFile, 'utf8').catch(() => '');
+    throw new Error(
+      `redis-server on ${server.address} exited (${server.child.exitCode ?? server.child.signalCode}); ` +
+        `is it installed (apt-get install -y redis-server)?\n${log}`,
+    );
+  }
+}
+
+async function distinctFreePorts(count: number): Promise<number[]> {
+  const ports = new Set<number>();
+  while (ports.size < count) ports.add(await freePort());
+  return [...ports];
+}
+
+function isRunning(child: ChildProcess): boolean {
+  return child.pid !== undefined && child.exitCode === null && child.signalCode === null;
+}
+
+async function kill(child: ChildProcess): Promise<void> {
+  if (!isRunning(child)) return;
+  const exited = once(child, 'exit');
+  child.kill('SIGKILL');
+  await exited;
+}
