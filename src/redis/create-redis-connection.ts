@@ -132,8 +132,9 @@ function openClient(redis: RedisConfig, options: ClientOptions): RedisClient {
         ...(tls === undefined ? {} : { tls, sentinelTLS: tls, enableTLSForSentinelMode: true }),
         Connector: sniSentinelConnector(),
         // A demoted master answers READONLY until its clients move: reconnecting asks the sentinels again.
+        // (ioredis's `failoverDetector` would notice sooner, but its subscriptions to the sentinels outlive
+        // `quit()` and keep a one-shot command from exiting.)
         reconnectOnError: error => error.message.startsWith('READONLY'),
-        failoverDetector: true,
       });
     case 'cluster': {
       const clusterOptions: ClusterOptions = {
