@@ -36,7 +36,7 @@ export interface ChangeListenerOptions {
   queuePrefix: string;
   logger: Logger;
   /** Told of the Redis errors the listener meets (for /readyz, /metrics and the logs). */
-  redisHealth?: Pick<RedisHealth, 'report'>;
+  redisHealth?: Pick<RedisHealth, 'report' | 'writesWork'>;
   /** Enqueues a full resync; called after history was lost. */
   resyncAll: () => Promise<void>;
   /** @defaultValue 5000 */
@@ -103,6 +103,7 @@ export class ChangeListener {
       try {
         const acquired = await this.lease.tryAcquire();
         this.stats.blockedBy = null;
+        if (acquired) this.options.redisHealth?.writesWork();
         if (!acquired) {
           if (failures === 0) this.log.debug('another listener holds the lease; standing by');
           this.stats.standBy();
@@ -305,7 +306,10 @@ export class ChangeListener {
     for (let attempt = 1; ; attempt += 1) {
       try {
         await enqueueBatchJobs(this.options.queues, batches);
-        if (attempt > 1) this.log.info({ attempts: attempt }, 'enqueueing works again');
+        if (attempt > 1) {
+          this.log.info({ attempts: attempt }, 'enqueueing works again');
+          this.options.redisHealth?.writesWork();
+        }
         break;
       } catch (error) {
         if (this.stopping) throw error;

@@ -63,8 +63,14 @@ export function createRedisConnection(
   // One line when Redis goes away and one when it is back, not one per attempt (SPEC §6), nor one per
   // connection: BullMQ's duplicates of this connection share this strategy. A Redis that never answered
   // was not lost: the role says "waiting for Redis" instead (wait-for-redis.ts).
+  // A reconnect of our own after READONLY is not a lost Redis: the error itself is reported (redis-health.ts).
+  let reconnectingOnPurpose = false;
   const retryStrategy = (attempt: number) => {
     const delay = reconnectDelay(attempt, maxDelay);
+    if (reconnectingOnPurpose && attempt === 1) {
+      log.debug({ delayMs: delay }, 'reconnecting after READONLY');
+      return delay;
+    }
     if (wasReady && !lost && options.announceLoss !== false)
       log.warn({ delayMs: delay }, 'Redis connection lost, reconnecting');
     else log.debug({ attempt, delayMs: delay }, 'Redis still unreachable, reconnecting');
@@ -78,8 +84,10 @@ export function createRedisConnection(
     lazyConnect: options.lazyConnect ?? false,
     lookup: options.lookup ?? subprocessLookup,
     retryStrategy,
+    reconnectOnError: reconnectOnReadOnly(() => (reconnectingOnPurpose = true)),
   });
   redis.on('ready', () => {
+    reconnectingOnPurpose = false;
     if (lost) log.info('Redis connection back');
     else log.debug('Redis ready');
     lost = false;
@@ -91,6 +99,27 @@ export function createRedisConnection(
   return redis;
 }
 
+/** A node that keeps answering READONLY is not reconnected to more often than this. */
+export const READONLY_RECONNECT_EVERY_MS = 5000;
+
+/**
+ * Reconnects when a write answers READONLY: the address may lead to the new primary now (a managed
+ * endpoint, a sentinel asked again). At most once per READONLY_RECONNECT_EVERY_MS: a node that stays a
+ * replica would otherwise be dropped and dialled again for every refused write.
+ */
+function reconnectOnReadOnly(
+  onReconnect: () => void,
+  now: () => number = Date.now,
+): (error: Error) => boolean {
+  let last = -Infinity;
+  return error => {
+    if (!error.message.startsWith('READONLY') || now() - last < READONLY_RECONNECT_EVERY_MS) return false;
+    last = now();
+    onReconnect();
+    return true;
+  };
+}
+
 interface ClientOptions {
   connectionName: string;
   maxRetriesPerRequest: null;
@@ -98,11 +127,12 @@ interface ClientOptions {
   lazyConnect: boolean;
   lookup: LookupFunction;
   retryStrategy: (attempt: number) => number;
+  reconnectOnError: (error: Error) => boolean;
 }
 
 function openClient(redis: RedisConfig, options: ClientOptions): RedisClient {
   const tls = redisTlsOptions(redis);
-  const { lookup, retryStrategy, ...common } = options;
+  const { lookup, retryStrategy, reconnectOnError, ...common } = options;
   const credentials = {
     ...(redis.username === undefined ? {} : { username: redis.username }),
     ...(redis.password === undefined ? {} : { password: redis.password }),
@@ -116,7 +146,7 @@ function openClient(redis: RedisConfig, options: ClientOptions): RedisClient {
         ...(tls === undefined ? {} : { tls }),
         Connector: connectorWithLookup(lookup),
         // After a failover the old primary answers READONLY; reconnecting reaches the new one.
-        reconnectOnError: error => error.message.startsWith('READONLY'),
+        reconnectOnError,
       });
     case 'sentinel':
       return new Redis({
@@ -134,7 +164,7 @@ function openClient(redis: RedisConfig, options: ClientOptions): RedisClient {
         // A demoted master answers READONLY until its clients move: reconnecting asks the sentinels again.
         // (ioredis's `failoverDetector` would notice sooner, but its subscriptions to the sentinels outlive
         // `quit()` and keep a one-shot command from exiting.)
-        reconnectOnError: error => error.message.startsWith('READONLY'),
+        reconnectOnError,
       });
     case 'cluster': {
       const clusterOptions: ClusterOptions = {
@@ -153,7 +183,7 @@ function openClient(redis: RedisConfig, options: ClientOptions): RedisClient {
           ...credentials,
           ...(tls === undefined ? {} : { tls }),
           Connector: connectorWithLookup(lookup),
-          reconnectOnError: error => error.message.startsWith('READONLY'),
+          reconnectOnError,
         },
       };
       return new Cluster(topology.nodes, clusterOptions);

@@ -55,6 +55,14 @@ export class RedisHealth {
     return true;
   }
 
+  /**
+   * A write just went through (a job completed, jobs enqueued, the lease taken): what was wrong has passed,
+   * and /readyz need not wait out the window to say so.
+   */
+  writesWork(): void {
+    this.recent.clear();
+  }
+
   /** The errors seen within the window, newest first. */
   current(): RedisErrorSeen[] {
     const cutoff = this.now() - this.windowMs;

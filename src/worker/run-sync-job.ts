@@ -32,7 +32,7 @@ export interface SyncJobDeps {
   queues: QueueProvider;
   logger: Logger;
   /** Told of the Redis errors jobs meet; without it they are only logged. */
-  redisHealth?: Pick<RedisHealth, 'report'>;
+  redisHealth?: Pick<RedisHealth, 'report' | 'writesWork'>;
 }
 
 export async function runSyncJob(

@@ -71,6 +71,7 @@ export class SyncWorkerPool {
     const repeating = new RepeatingErrorLog(log);
     const redisHealth = this.options.redisHealth;
     worker.setHooks({ onTransientRedisError: error => redisHealth?.report(error, `worker ${queue}`) });
+    worker.on('completed', () => redisHealth?.writesWork());
     worker.on('error', error => {
       if (redisHealth?.report(error, `worker ${queue}`)) return;
       repeating.log('error', error.message, { err: error }, 'worker error');

@@ -95,10 +95,10 @@ describe('Redis over TLS', () => {
 async function sniRecordingProxy(
   tls: TestRedisTls,
   redisUrl: string,
-): Promise<{ port: number; serverNames: (string | false)[]; close(): Promise<void> }> {
+): Promise<{ port: number; serverNames: (string | false | null)[]; close(): Promise<void> }> {
   const certs = dirname(tls.caFile);
   const target = new URL(redisUrl);
-  const serverNames: (string | false)[] = [];
+  const serverNames: (string | false | null)[] = [];
   const sockets = new Set<Socket>();
   const server: Server = createTlsServer(
     { cert: readFileSync(join(certs, 'localhost.crt')), key: readFileSync(join(certs, 'localhost.key')) },
