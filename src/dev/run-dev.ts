@@ -59,7 +59,7 @@ export async function runDev(options: DevOptions, context: CliContext): Promise<
     const env: RawEnv = {
       ...context.env,
       MONGO_URL: mongo.url,
-      REDIS_URL: redis.url,
+      ...(redis.url === undefined ? {} : { REDIS_URL: redis.url }),
       // Only this machine can reach a dev dashboard unless HOST says otherwise.
       HOST: set(context.env.HOST) ? context.env.HOST : '127.0.0.1',
       ...(credentials ? { DASHBOARD_USER: credentials.user, DASHBOARD_PASSWORD: credentials.password } : {}),
@@ -85,7 +85,7 @@ export async function runDev(options: DevOptions, context: CliContext): Promise<
         dashboardUrl: server.url,
         credentials,
         mongo: { url: scrubUrlCredentials(mongo.url), source: mongo.source },
-        redis: { url: scrubUrlCredentials(redis.url), source: redis.source },
+        redis: { url: config.redis.address, source: redis.source },
         sample,
         simulateEveryMs: options.simulate ? options.simulateEveryMs : undefined,
       }),
@@ -111,8 +111,10 @@ async function devMongo(env: RawEnv, releasers: Releasers, logger: Logger) {
   return { url: withDatabase(emulator.uri, DEV_DATABASE), source: 'embedded emulator' };
 }
 
-async function devRedis(env: RawEnv, releasers: Releasers) {
+async function devRedis(env: RawEnv, releasers: Releasers): Promise<{ url?: string; source: string }> {
   if (set(env.REDIS_URL)) return { url: env.REDIS_URL as string, source: 'REDIS_URL' };
+  if (set(env.REDIS_CLUSTER_NODES)) return { source: 'REDIS_CLUSTER_NODES' };
+  if (set(env.REDIS_SENTINELS)) return { source: 'REDIS_SENTINELS' };
   const redis = await startRedisServer();
   releasers.add('redis-server', () => redis.stop());
   return { url: redis.url, source: `redis-server started for this run, pid ${redis.pid}` };
