@@ -12,6 +12,7 @@ import { writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Releasers } from '../src/lifecycle/releasers';
+import { progress, runBenchProcess } from './bench-process';
 import { buildBaseline } from './baseline-build';
 import { renderComparison, renderOperator } from './operator-report';
 import { measureOperatorScenario, type OperatorOptions, type OperatorResult } from './operator-scenario';
@@ -83,24 +84,4 @@ async function main(argv: string[]): Promise<void> {
   }
 }
 
-function progress(message: string): void {
-  process.stderr.write(`[bench] ${message}\n`);
-}
-
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    progress(`${signal}: stopping what the benchmark started`);
-    void releasers
-      .release()
-      .catch(() => undefined)
-      .finally(() => process.exit(130));
-  });
-}
-
-main(process.argv.slice(2)).catch(async (error: unknown) => {
-  process.stderr.write(
-    `[bench] failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-  );
-  await releasers.release().catch(() => undefined);
-  process.exitCode = 1;
-});
+runBenchProcess(() => main(process.argv.slice(2)), releasers);

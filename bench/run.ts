@@ -2,23 +2,27 @@
  * `npm run bench [-- --quick] [-- --out DIR]`: the speed and memory figures of user-sync, measured side by
  * side in one run (see README "Benchmark"). Starts what it needs (the embedded MongoDB emulator unless
  * MONGO_URL, a redis-server unless REDIS_URL), writes results.json/.md, prints the markdown tables, and
- * releases everything it started, also on Ctrl-C.
+ * releases everything it started, also on Ctrl-C. Redis memory comes last, into redis-memory.json/.md:
+ * BENCH_REDIS_MEMORY=full runs it at the issue's sizes (about 50 minutes), =skip leaves it out.
  */
-import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { MongoClient } from 'mongodb';
+import { RedisServerMissing } from '../src/dev/start-redis-server';
 import { Releasers } from '../src/lifecycle/releasers';
 import { acquireBenchMongo, acquireBenchRedis, type BenchBackend } from './backends';
 import { measureChangeLatency } from './change-latency';
+import { codeVersion } from './code-version';
 import { measureBulkUpdate } from '../packages/mongo-emulator/bench/measure-bulk-update';
 import { measureEmulatorOps } from './emulator-ops';
 import { measureEndToEnd, type EndToEndResult } from './end-to-end';
 import { loadOpsCollections } from './ops-collections';
 import { measureOperatorSection } from './operator-scenario';
 import { PLANS, type BenchPlan } from './plans';
+import { measureRedisMemory, REDIS_MEMORY_SIZES } from './redis-memory';
+import { writeRedisMemoryResults } from './redis-memory-report';
 import { renderMarkdown, TARGETS, type BenchResults } from './report';
 import { REPO_ROOT } from './repo-root';
 import { round } from './stats';
@@ -90,6 +94,31 @@ async function main(argv: string[]): Promise<void> {
   await writeFile(join(outDir, `${name}.json`), `${JSON.stringify(results, null, 2)}\n`);
   await writeFile(join(outDir, `${name}.md`), markdown);
   process.stdout.write(`\n${markdown}\nwritten: ${displayPath(join(outDir, `${name}.json`))}, ${name}.md\n`);
+  await measureRedisMemorySection(quick, outDir);
+}
+
+/** Its own files: at the default sizes it adds about 4 minutes, and its full sizes take far longer. */
+async function measureRedisMemorySection(quick: boolean, outDir: string): Promise<void> {
+  const choice = process.env.BENCH_REDIS_MEMORY?.trim() || 'default';
+  if (choice === 'skip') return;
+  if (choice !== 'full' && choice !== 'default')
+    throw new Error(`BENCH_REDIS_MEMORY is full, default or skip; got ${choice}`);
+  const size = quick ? 'quick' : choice;
+  progress(`Redis memory at ${size} sizes`);
+  const releasers = new Releasers();
+  releases.unshift(() => releasers.release());
+  try {
+    const cli = join(REPO_ROOT, 'dist', 'src', 'cli', 'bin.js');
+    const result = await measureRedisMemory(REDIS_MEMORY_SIZES[size], cli, releasers, progress);
+    const command = `${choice === 'full' ? 'BENCH_REDIS_MEMORY=full ' : ''}npm run bench${quick ? ' -- --quick' : ''}`;
+    const { markdown, paths } = await writeRedisMemoryResults(outDir, result, command);
+    process.stdout.write(`\n${markdown}\nwritten: ${paths.map(displayPath).join(', ')}\n`);
+  } catch (error) {
+    if (!(error instanceof RedisServerMissing)) throw error;
+    progress(`Redis memory skipped: ${error.message}`);
+  } finally {
+    await releasers.release();
+  }
 }
 
 async function measureEmulator(mongo: BenchBackend, databaseName: string, plan: BenchPlan) {
@@ -149,17 +178,6 @@ async function acquire(start: () => Promise<BenchBackend>): Promise<BenchBackend
 
 async function releaseAll(): Promise<void> {
   for (const release of releases.splice(0)) await release().catch(() => undefined);
-}
-
-/** The commit measured, and whether src/ or jobs/ differed from it: figures move with the code. */
-function codeVersion(): string {
-  try {
-    const git = (...args: string[]) => execFileSync('git', args, { cwd: REPO_ROOT, encoding: 'utf8' }).trim();
-    const dirty = git('status', '--porcelain', '--', 'src', 'jobs') !== '';
-    return `${git('rev-parse', '--short', 'HEAD')}${dirty ? ' + uncommitted changes in src/ or jobs/' : ''}`;
-  } catch {
-    return 'unknown (not a git checkout)';
-  }
 }
 
 function progress(message: string): void {

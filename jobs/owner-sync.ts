@@ -6,7 +6,7 @@
  */
 import type { AnyBulkWriteOperation, Document } from 'mongodb';
 import { ownerJobDataSchema, parseJobData, toObjectId, type JobCause } from '../src/sync/job-data';
-import { syncUserBatch, type UserBatchResult } from '../src/sync/sync-user-batch';
+import { syncUserBatch, userBatchResult, type UserBatchResult } from '../src/sync/sync-user-batch';
 import type { SyncJobContext } from '../src/sync/sync-job-context';
 import { InvalidUserError, type UserDocument } from '../src/sync/user-document';
 import { toOwner } from '../src/sync/user-meta';
@@ -16,9 +16,9 @@ export type OwnerSyncResult = UserBatchResult<{ accountsUpdated: number; contact
 export default async function ownerSync(data: unknown, ctx: SyncJobContext): Promise<OwnerSyncResult> {
   const payload = parseJobData(ownerJobDataSchema, data);
   const owners = 'accountIds' in payload ? await ownersOf(ctx, payload.accountIds, payload.cause) : payload;
-  if (owners === undefined) return { accountsUpdated: 0, contactsUpdated: 0, users: {} };
+  if (owners === undefined) return userBatchResult({ accountsUpdated: 0, contactsUpdated: 0 }, new Map());
   const { accounts, contacts } = ctx.collections;
-  const { users, totals } = await syncUserBatch(owners, ctx, async batch => {
+  const { outcomes, totals } = await syncUserBatch(owners, ctx, async batch => {
     const owners: (UserDocument & { account: NonNullable<UserDocument['account']> })[] = [];
     for (const user of batch.valid) {
       const id = user._id.toHexString();
@@ -47,7 +47,7 @@ export default async function ownerSync(data: unknown, ctx: SyncJobContext): Pro
     ]);
     return { accountsUpdated: account.modifiedCount, contactsUpdated: business.modifiedCount };
   });
-  return { ...totals, users };
+  return userBatchResult(totals, outcomes);
 }
 
 /** The owners of the accounts, as a user batch; undefined when none of the accounts has one yet. */

@@ -10,19 +10,23 @@ import { QueueNames } from '../src/queues/queue-names';
 import { parseJobData, responsibleRebuildDataSchema, toObjectId } from '../src/sync/job-data';
 import { memberIds, rebuildResponsible, type RebuildResult } from '../src/sync/rebuild-orders';
 import { replaceMembersInPlace } from '../src/sync/replace-member-in-place';
-import { syncUserBatch } from '../src/sync/sync-user-batch';
+import { DEAD_LETTERED, type SubjectOutcomes } from '../src/sync/subject-outcomes';
+import { syncUserBatch, userBatchResult } from '../src/sync/sync-user-batch';
 import type { SyncJobContext } from '../src/sync/sync-job-context';
 
 export const REBUILD_CHUNK_SIZE = 1000;
 export const MAX_ORDERS_PER_RUN = 5000;
 
-export interface ResponsibleRebuildResult {
+/**
+ * A user batch also counts its users' outcomes: `synced`, `user-not-found` (its orders rebuilt without it),
+ * `dead-lettered` (an order of theirs blocked by an invalid user included); an order repair has no users.
+ */
+export interface ResponsibleRebuildResult extends Partial<SubjectOutcomes> {
   ordersUpdatedInPlace: number;
   ordersRebuilt: number;
   lostRaces: number;
   continued: boolean;
-  /** Per user of a user batch: `synced`, `user-not-found` (its orders rebuilt without it), `dead-lettered: ...`. */
-  users?: Record<string, string>;
+  users?: number;
 }
 
 export default async function responsibleRebuild(
@@ -43,7 +47,7 @@ export default async function responsibleRebuild(
   }
 
   const continuing = payload.afterOrderId !== undefined;
-  const { users, totals, settled } = await syncUserBatch(payload, ctx, async batch =>
+  const { outcomes, totals, settled } = await syncUserBatch(payload, ctx, async batch =>
     continuing
       ? { matched: 0, modified: 0 }
       : replaceMembersInPlace(ctx.collections.orders, 'metadata.responsible', batch.valid, user => ({
@@ -69,13 +73,8 @@ export default async function responsibleRebuild(
   let after = payload.afterOrderId === undefined ? undefined : toObjectId(payload.afterOrderId);
   let ordersRebuilt = 0;
   let lostRaces = 0;
-  const result = (continued: boolean): ResponsibleRebuildResult => ({
-    ordersUpdatedInPlace: totals.modified,
-    ordersRebuilt,
-    lostRaces,
-    continued,
-    users,
-  });
+  const result = (continued: boolean): ResponsibleRebuildResult =>
+    userBatchResult({ ordersUpdatedInPlace: totals.modified, ordersRebuilt, lostRaces, continued }, outcomes);
   if (deleted.length + present.length === 0) return result(false);
   for (let done = 0; done < MAX_ORDERS_PER_RUN; done += REBUILD_CHUNK_SIZE) {
     const page = await nextPage(ctx, present, deleted, after);
@@ -86,7 +85,7 @@ export default async function responsibleRebuild(
     const rebuilt = await rebuildResponsible(ctx.collections, chunk);
     ordersRebuilt += rebuilt.ordersRebuilt;
     lostRaces += rebuilt.lostRaces;
-    await rejectUsersOfBlockedOrders(ctx, rebuilt, page, presentKeys, users, payload.cause);
+    await rejectUsersOfBlockedOrders(ctx, rebuilt, page, presentKeys, outcomes, payload.cause);
     await cascade(ctx, `after-${chunk[0].toHexString()}`, { orderIds: chunk.map(id => id.toHexString()) });
     await ctx.reportProgress(Math.min(99, Math.round(((done + page.length) / MAX_ORDERS_PER_RUN) * 100)));
   }
@@ -157,7 +156,7 @@ async function rejectUsersOfBlockedOrders(
   rebuilt: RebuildResult,
   page: Document[],
   batchUsers: Set<string>,
-  outcomes: Record<string, string>,
+  outcomes: Map<string, string>,
   cause: unknown,
 ) {
   for (const order of page) {
@@ -165,7 +164,7 @@ async function rejectUsersOfBlockedOrders(
     if (error === undefined) continue;
     for (const id of (order.assigned_user_ids as unknown[]).map(String).filter(key => batchUsers.has(key))) {
       await ctx.rejectSubject(id, { userId: id, cause }, error);
-      outcomes[id] = `dead-lettered: ${error.message}`;
+      outcomes.set(id, DEAD_LETTERED);
     }
   }
 }

@@ -6,7 +6,7 @@
 import { copyResponsibleToTasks, type CopyResult } from '../src/sync/copy-responsible-to-tasks';
 import { parseJobData, taskCascadeDataSchema, toObjectId } from '../src/sync/job-data';
 import { cascadeMembersChange } from '../src/sync/cascade-member-change';
-import { syncUserBatch, type UserBatchResult } from '../src/sync/sync-user-batch';
+import { syncUserBatch, userBatchResult, type UserBatchResult } from '../src/sync/sync-user-batch';
 import type { SyncJobContext } from '../src/sync/sync-job-context';
 
 export default async function taskCascade(
@@ -15,8 +15,8 @@ export default async function taskCascade(
 ): Promise<CopyResult | UserBatchResult<CopyResult>> {
   const payload = parseJobData(taskCascadeDataSchema, data);
   if ('orderIds' in payload) return copyResponsibleToTasks(ctx.collections, payload.orderIds.map(toObjectId));
-  const { users, totals } = await syncUserBatch(payload, ctx, batch =>
+  const { outcomes, totals } = await syncUserBatch(payload, ctx, batch =>
     cascadeMembersChange(ctx.collections, batch.valid),
   );
-  return { ...totals, users };
+  return userBatchResult(totals, outcomes);
 }

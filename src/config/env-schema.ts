@@ -90,7 +90,7 @@ export const envSchema = z
     RETAIN_COMPLETED_SECONDS: integerField(3600, { min: 0 }),
     RETAIN_COMPLETED_JOBS: integerField(100, { min: 0 }),
     RETAIN_FAILED_SECONDS: integerField(7 * 24 * 3600, { min: 0 }),
-    RETAIN_FAILED_JOBS: integerField(1000, { min: 0 }),
+    RETAIN_FAILED_JOBS: integerField(100, { min: 0 }),
     RETAIN_EVENTS: integerField(1000, { min: 10 }),
     RETAIN_DEAD_LETTER_DAYS: integerField(30, { min: 1 }),
     QUEUE_PREFIX: stringField('user-sync', noWhitespace),

@@ -1,12 +1,13 @@
 /**
- * Queue depth per queue and state, and the dead-letter size, read from Redis when Prometheus scrapes
- * (`getJobCounts`), so every process reports the same numbers and none keeps a count that could drift.
+ * Queue depth per queue and state, and the dead-letter size and oldest entry's age, read from Redis when
+ * Prometheus scrapes, so every process reports the same numbers and none keeps a count that could drift.
  * A scrape while Redis is away must not hang: counts that do not arrive in time are left out of that
  * scrape (absent beats stale), and the failure is logged.
  */
 import { Gauge, type Registry } from 'prom-client';
 import type { JobType, Queue } from 'bullmq';
 import type { Logger } from '../logging/create-logger';
+import { oldestDeadLetterAt } from '../dead-letter/oldest-dead-letter';
 import { withTimeout } from '../http/with-timeout';
 import { ALL_QUEUES, QueueNames, type QueueName } from '../queues/queue-names';
 import { MetricNames } from './metric-names';
@@ -22,7 +23,7 @@ export const COUNTED_STATES = [
 ] as const satisfies readonly JobType[];
 
 export interface QueueSource {
-  get(name: QueueName): Pick<Queue, 'getJobCounts'>;
+  get(name: QueueName): Pick<Queue, 'getJobCounts' | 'getJobs'>;
 }
 
 export interface InstrumentQueuesOptions {
@@ -77,6 +78,25 @@ export function instrumentQueues(options: InstrumentQueuesOptions): void {
         const counts = await countsOf(QueueNames.deadLetter);
         this.reset();
         if (counts !== undefined) this.set(Object.values(counts).reduce((sum, value) => sum + value, 0));
+      },
+    });
+
+    new Gauge({
+      name: MetricNames.deadLetterOldestAge,
+      help: 'Age of the oldest dead-letter entry in seconds (0: none); entries expire past RETAIN_DEAD_LETTER_DAYS.',
+      registers: [options.registry],
+      async collect() {
+        this.reset();
+        try {
+          const oldest = await withTimeout(
+            oldestDeadLetterAt(options.queues.get(QueueNames.deadLetter)),
+            timeoutMs,
+            'oldest dead-letter entry',
+          );
+          this.set(oldest === undefined ? 0 : Math.max(0, Date.now() - oldest) / 1000);
+        } catch (error) {
+          log.warn({ err: error }, 'could not read the oldest dead-letter entry for /metrics');
+        }
       },
     });
   }

@@ -14,6 +14,8 @@ export const MetricNames = {
   ordersRebuilt: 'user_sync_orders_rebuilt_total',
   queueJobs: 'user_sync_queue_jobs',
   deadLetterJobs: 'user_sync_dead_letter_jobs',
+  /** Age of the oldest dead-letter entry, 0 when there is none: expiry (RETAIN_DEAD_LETTER_DAYS) bounds it. */
+  deadLetterOldestAge: 'user_sync_dead_letter_oldest_age_seconds',
   listenerLag: 'user_sync_listener_lag_seconds',
   listenerEventsSeen: 'user_sync_listener_events_seen_total',
   listenerEventsSkipped: 'user_sync_listener_events_skipped_total',

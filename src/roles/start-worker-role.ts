@@ -1,7 +1,8 @@
+import { startDeadLetterExpiry } from '../dead-letter/expire-dead-letters';
 import type { Releasers } from '../lifecycle/releasers';
-import { SYNC_QUEUES, type SyncQueueName } from '../queues/queue-names';
+import { QueueNames, SYNC_QUEUES, type SyncQueueName } from '../queues/queue-names';
 import { SyncWorkerPool } from '../worker/sync-worker-pool';
-import type { ServiceDependencies } from './service-dependencies';
+import { CLOSE_TIMEOUT_MS, type ServiceDependencies } from './service-dependencies';
 
 export async function startWorkerRole(
   deps: ServiceDependencies,
@@ -20,6 +21,15 @@ export async function startWorkerRole(
   // Registered after the queues and connections, so it is released first: active jobs finish before those close.
   releasers.add('workers', () => pool.close());
   await pool.ready();
+  // Every role that runs workers runs it (`worker`, `all`, `dev`): dead-letter is bounded wherever jobs fail.
+  const expiry = startDeadLetterExpiry({
+    deadLetter: deps.queues.get(QueueNames.deadLetter),
+    maxAgeDays: deps.config.retention.deadLetterDays,
+    logger: deps.logger,
+    redisHealth: deps.redisHealth,
+  });
+  // A run waiting on a Redis that is gone must not hold the shutdown.
+  releasers.add('dead-letter expiry', () => expiry.stop(), { timeoutMs: CLOSE_TIMEOUT_MS });
   deps.logger.info(
     { role: 'worker', queues: queueNames, concurrency: deps.config.workerConcurrency },
     'worker ready',

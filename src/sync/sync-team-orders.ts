@@ -12,6 +12,7 @@ import { isObjectId, toObjectId } from './job-data';
 import { readRawUsers, sortUsers } from './read-users';
 import { bsonEqual } from './bson-equal';
 import { writeBatchUntilSettled, type Sources } from './settle';
+import { DEAD_LETTERED, summarizeOutcomes, type SubjectOutcomes } from './subject-outcomes';
 import type { SyncJobContext } from './sync-job-context';
 import type { TeamRole } from './team-member-sync';
 import type { InvalidUserError } from './user-document';
@@ -24,12 +25,13 @@ interface TeamSource {
   meta: UserMeta | null;
 }
 
-export interface TeamOrdersResult {
+/** Outcomes counted (subject-outcomes.ts): `synced`, `cleared`, `already-synced`, `order-not-found`... */
+export type TeamOrdersResult = SubjectOutcomes & {
   ordersMatched: number;
   ordersUpdated: number;
-  /** Per order: `synced`, `cleared`, `already-synced`, `order-not-found`, `dead-lettered: ...`. */
-  orders: Record<string, string>;
-}
+  /** The job's orders, each counted once. */
+  orders: number;
+};
 
 export async function syncTeamOrders(
   role: TeamRole,
@@ -38,7 +40,7 @@ export async function syncTeamOrders(
   cause: unknown,
 ): Promise<TeamOrdersResult> {
   const copyPath = `metadata.dashclicks_team.${role}`;
-  const orders: Record<string, string> = {};
+  const orders = new Map<string, string>();
   const blocked = new Map<string, InvalidUserError>();
   // The copy as last read: not a source (the settle would see its own write as a move), only what spares
   // an order that needs nothing its statement.
@@ -81,12 +83,12 @@ export async function syncTeamOrders(
       const written: string[] = [];
       for (const key of keys) {
         const source = sources.get(key);
-        if (source === undefined) orders[key] = 'order-not-found';
+        if (source === undefined) orders.set(key, 'order-not-found');
         // A user who breaks the schema would make a wrong copy: the order waits, named, in dead-letter.
         else if (blocked.has(key)) continue;
-        else if (copyIsRight(copies.get(key), source)) orders[key] = 'already-synced';
+        else if (copyIsRight(copies.get(key), source)) orders.set(key, 'already-synced');
         else {
-          orders[key] = source.meta === null ? 'cleared' : 'synced';
+          orders.set(key, source.meta === null ? 'cleared' : 'synced');
           writes.push({ updateOne: teamCopyWrite(key, role, copyPath, source) });
           written.push(key);
         }
@@ -99,12 +101,13 @@ export async function syncTeamOrders(
   );
   for (const [key, error] of blocked) {
     await ctx.rejectSubject(key, { orderIds: [key], cause }, error);
-    orders[key] = `dead-lettered: ${error.message}`;
+    orders.set(key, DEAD_LETTERED);
   }
   return {
     ordersMatched: results.reduce((sum, result) => sum + result.ordersMatched, 0),
     ordersUpdated: results.reduce((sum, result) => sum + result.ordersUpdated, 0),
-    orders,
+    orders: orders.size,
+    ...summarizeOutcomes(orders),
   };
 }
 

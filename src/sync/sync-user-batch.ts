@@ -2,25 +2,35 @@
  * The frame of every job about users (SPEC §2: a job may carry many ids): one read of all the batch's
  * users per settle round, one write step for all of them, and per-user isolation. A malformed id or an
  * invalid user is sent to dead-letter on its own, as the one-user job it would have been, and is never
- * written for; the others complete. The return value says what happened to each user, for the dashboard.
+ * written for; the others complete. The return value counts what happened to the users and names those
+ * that went to dead-letter (subject-outcomes.ts: a value per user would be kept twice per job in Redis).
  */
 import { UnrecoverableError } from 'bullmq';
 import { userIdsOf, type JobCause } from './job-data';
 import { readRawUsers, sortUsers, type UserBatch } from './read-users';
 import { writeBatchUntilSettled } from './settle';
 import type { SyncJobContext } from './sync-job-context';
+import { DEAD_LETTERED, summarizeOutcomes, type SubjectOutcomes } from './subject-outcomes';
 
-/** The batch's totals (what /metrics reads), and per user `synced`, `user-not-found`, `not-owner`, ... */
-export type UserBatchResult<Totals> = Totals & { users: Record<string, string> };
+/** The batch's totals (what /metrics reads), its number of users, and their outcomes counted. */
+export type UserBatchResult<Totals> = Totals & { users: number } & SubjectOutcomes;
+
+/** A job's return value from its totals and each user's outcome (`synced`, `not-owner`, ...). */
+export function userBatchResult<Totals>(
+  totals: Totals,
+  outcomes: ReadonlyMap<string, string>,
+): UserBatchResult<Totals> {
+  return { ...totals, users: outcomes.size, ...summarizeOutcomes(outcomes) };
+}
 
 export async function syncUserBatch<Totals extends Record<string, number>>(
   payload: { userId: string; cause?: JobCause } | { userIds: string[]; cause?: JobCause },
   ctx: SyncJobContext,
   write: (batch: UserBatch) => Promise<Totals>,
   sum: (left: Totals, right: Totals) => Totals = addTotals,
-): Promise<{ users: Record<string, string>; totals: Totals; settled: UserBatch }> {
+): Promise<{ outcomes: Map<string, string>; totals: Totals; settled: UserBatch }> {
   const { ids, malformed } = userIdsOf(payload);
-  const users: Record<string, string> = {};
+  const outcomes = new Map<string, string>();
   const rejected = new Map<string, Error>();
   for (const id of malformed) {
     rejected.set(
@@ -40,7 +50,7 @@ export async function syncUserBatch<Totals extends Record<string, number>>(
       for (const key of keys) {
         rejected.delete(key);
         const outcome = batch.outcomes.get(key);
-        if (outcome !== undefined) users[key] = outcome;
+        if (outcome !== undefined) outcomes.set(key, outcome);
       }
       for (const [key, error] of batch.invalid) rejected.set(key, error);
       return totals;
@@ -48,9 +58,9 @@ export async function syncUserBatch<Totals extends Record<string, number>>(
   );
   for (const [id, error] of rejected) {
     await ctx.rejectSubject(id, { userId: id, cause: payload.cause }, error);
-    users[id] = `dead-lettered: ${error.message}`;
+    outcomes.set(id, DEAD_LETTERED);
   }
-  return { users, totals: results.reduce(sum), settled: sortUsers(ids, sources) };
+  return { outcomes, totals: results.reduce(sum), settled: sortUsers(ids, sources) };
 }
 
 function addTotals<Totals extends Record<string, number>>(left: Totals, right: Totals): Totals {

@@ -6,7 +6,7 @@
  */
 import type { AnyBulkWriteOperation, Document } from 'mongodb';
 import { parseJobData, teamMemberJobDataSchema } from './job-data';
-import { syncUserBatch, type UserBatchResult } from './sync-user-batch';
+import { syncUserBatch, userBatchResult, type UserBatchResult } from './sync-user-batch';
 import type { SyncJobContext } from './sync-job-context';
 import { syncTeamOrders, type TeamOrdersResult } from './sync-team-orders';
 import { toUserMeta } from './user-meta';
@@ -24,7 +24,7 @@ export async function syncTeamMember(
   const payload = parseJobData(teamMemberJobDataSchema, data);
   if ('orderIds' in payload) return syncTeamOrders(role, payload.orderIds, ctx, payload.cause);
   const copyPath = `metadata.dashclicks_team.${role}`;
-  const { users, totals } = await syncUserBatch(payload, ctx, async batch => {
+  const { outcomes, totals } = await syncUserBatch(payload, ctx, async batch => {
     // Orders already showing the user's meta are not rewritten.
     const writes: AnyBulkWriteOperation<Document>[] = batch.valid.map(user => {
       const meta = toUserMeta(user);
@@ -39,5 +39,5 @@ export async function syncTeamMember(
     const result = await ctx.collections.orders.bulkWrite(writes, { ordered: false });
     return { ordersMatched: result.matchedCount, ordersUpdated: result.modifiedCount };
   });
-  return { ...totals, users };
+  return userBatchResult(totals, outcomes);
 }

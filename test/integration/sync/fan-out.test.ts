@@ -101,13 +101,22 @@ describe('fan-out', () => {
     expect(noSpecialist.commands).toEqual(['find']);
     const converged = await run(managerSync, ids(right));
     expect(converged.commands).toEqual(['find', 'find']);
-    expect(converged.result).toMatchObject({
-      orders: Object.fromEntries(right.map(order => [String(order._id), 'already-synced'])),
+    expect(converged.result).toEqual({
+      ordersMatched: 0,
+      ordersUpdated: 0,
+      orders: 3,
+      outcomes: { 'already-synced': 3 },
+      failed: [],
     });
 
     const mixed = await run(managerSync, ids([...right, stale]));
     expect(mixed.commands.filter(name => name === 'update')).toHaveLength(1);
-    expect(mixed.result).toMatchObject({ ordersUpdated: 1, orders: { [String(stale._id)]: 'synced' } });
+    expect(mixed.result).toMatchObject({
+      ordersUpdated: 1,
+      orders: 4,
+      outcomes: { 'already-synced': 3, synced: 1 },
+      failed: [],
+    });
     expect(
       (await h.collections.orders.findOne({ _id: stale._id }))?.metadata.dashclicks_team.manager,
     ).toEqual(metaOf(user));

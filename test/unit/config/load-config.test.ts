@@ -31,7 +31,7 @@ describe('loadConfig', () => {
         completedSeconds: 3600,
         completedJobs: 100,
         failedSeconds: 604800,
-        failedJobs: 1000,
+        failedJobs: 100,
         events: 1000,
         deadLetterDays: 30,
       },

@@ -19,10 +19,10 @@ describe('defaultJobOptions', () => {
     });
   });
 
-  it('keeps an hour or 100 completed jobs, and a week or 1,000 failed ones, by default', () => {
+  it('keeps an hour or 100 completed jobs, and a week or 100 failed ones, by default', () => {
     expect(defaultJobOptions(loadConfig({}))).toMatchObject({
       removeOnComplete: { age: 3600, count: 100 },
-      removeOnFail: { age: 604800, count: 1000 },
+      removeOnFail: { age: 604800, count: 100 },
     });
   });
 
