@@ -21,6 +21,8 @@ export interface StartRedisClusterOptions {
   masters?: number;
   /** @defaultValue 1 */
   replicasPerMaster?: number;
+  /** `requirepass` (and `masterauth`) on every node, as managed clusters run. */
+  password?: string;
 }
 
 export interface ClusterFailover {
@@ -42,7 +44,8 @@ export interface TestRedisCluster {
   /** `127.0.0.1:<port>` of every node started, killed ones included. */
   nodes: string[];
   /** The nodes still running, as the service reads them. */
-  env(): { REDIS_CLUSTER_NODES: string };
+  /** With REDIS_PASSWORD when the cluster has one. */
+  env(): Record<string, string>;
   /** The master that every live node agrees owns the slot of `{hashTag}`. */
   masterFor(hashTag: string): Promise<string>;
   killMasterOf(hashTag: string): Promise<ClusterFailover>;
@@ -58,6 +61,7 @@ interface Launched {
   /** Not tracked by the leak guard: it lives as long as the cluster, across tests. */
   admin: Redis;
   logFile: string;
+  password: string | undefined;
 }
 
 interface ClusterNode extends Launched {
@@ -75,7 +79,7 @@ const SERVER_ARGS = [
 const MIGRATE_BATCH = 100;
 
 export async function startRedisCluster(options: StartRedisClusterOptions = {}): Promise<TestRedisCluster> {
-  const { masters = 3, replicasPerMaster = 1 } = options;
+  const { masters = 3, replicasPerMaster = 1, password } = options;
   const dir = await mkdtemp(join(tmpdir(), 'user-sync-redis-cluster-'));
   const launched: Launched[] = [];
   // A jest worker that exits without afterAll must not leave the nodes running.
@@ -98,7 +102,7 @@ export async function startRedisCluster(options: StartRedisClusterOptions = {}):
   let nodes: ClusterNode[];
   try {
     const ports = await distinctFreePorts(2 * masters * (1 + replicasPerMaster));
-    for (let i = 0; i < ports.length; i += 2) launched.push(launch(dir, ports[i], ports[i + 1]));
+    for (let i = 0; i < ports.length; i += 2) launched.push(launch(dir, ports[i], ports[i + 1], password));
     nodes = await Promise.all(launched.map(identify));
     await createCluster(nodes, replicasPerMaster);
     await waitUntil('the cluster to be ok with every replica in sync', () => settled(nodes, masters), {
@@ -118,7 +122,10 @@ export async function startRedisCluster(options: StartRedisClusterOptions = {}):
 
   return {
     nodes: nodes.map(addressOf),
-    env: () => ({ REDIS_CLUSTER_NODES: live().map(addressOf).join(',') }),
+    env: () => ({
+      REDIS_CLUSTER_NODES: live().map(addressOf).join(','),
+      ...(password === undefined ? {} : { REDIS_PASSWORD: password }),
+    }),
     masterFor: async hashTag => (await ownerOf(await slotOf(hashTag))).address,
     killMasterOf: async hashTag => {
       const slot = await slotOf(hashTag);
@@ -199,23 +206,41 @@ async function moveKeys(slot: number, source: ClusterNode, target: ClusterNode):
     // Buffers: a key is bytes, and a round trip through a JS string would change one that is not UTF-8.
     const keys = (await source.admin.callBuffer('CLUSTER', 'GETKEYSINSLOT', slot, MIGRATE_BATCH)) as Buffer[];
     if (keys.length === 0) return moved;
-    const reply = await source.admin.call('MIGRATE', '127.0.0.1', target.port, '', 0, 5000, 'KEYS', ...keys);
+    const auth = source.password === undefined ? [] : ['AUTH', source.password];
+    const reply = await source.admin.call(
+      'MIGRATE',
+      '127.0.0.1',
+      target.port,
+      '',
+      0,
+      5000,
+      ...auth,
+      'KEYS',
+      ...keys,
+    );
     // NOKEY: clients deleted the whole batch in the meantime.
     if (reply === 'OK') moved += keys.length;
   }
 }
 
-function launch(dir: string, port: number, busPort: number): Launched {
+function launch(dir: string, port: number, busPort: number, password: string | undefined): Launched {
   const logFile = join(dir, `redis-${port}.log`);
   const args = ['--port', String(port), '--cluster-port', String(busPort), '--dir', dir, ...SERVER_ARGS];
+  if (password !== undefined) args.push('--requirepass', password, '--masterauth', password);
   args.push('--cluster-config-file', join(dir, `nodes-${port}.conf`), '--logfile', logFile);
   // In the test run's process group, so a Ctrl-C of the run stops the nodes too.
   const child = spawn('redis-server', args, { stdio: 'ignore' });
   child.once('error', () => {}); // no redis-server: reported by identify() with the advice to install it
-  const admin = new Redis({ host: '127.0.0.1', port, retryStrategy: () => 50, maxRetriesPerRequest: 1 });
+  const admin = new Redis({
+    host: '127.0.0.1',
+    port,
+    password,
+    retryStrategy: () => 50,
+    maxRetriesPerRequest: 1,
+  });
   // Refused connections are expected, while it starts and after it was killed.
   admin.on('error', () => {});
-  return { port, child, admin, logFile };
+  return { port, child, admin, logFile, password };
 }
 
 async function identify(node: Launched): Promise<ClusterNode> {
@@ -238,6 +263,8 @@ async function identify(node: Launched): Promise<ClusterNode> {
 async function createCluster(nodes: ClusterNode[], replicasPerMaster: number): Promise<void> {
   const args = ['--cluster', 'create', ...nodes.map(({ address }) => address)];
   args.push('--cluster-replicas', String(replicasPerMaster), '--cluster-yes');
+  const { password } = nodes[0];
+  if (password !== undefined) args.push('-a', password, '--no-auth-warning');
   try {
     await promisify(execFile)('redis-cli', args, { timeout: 20_000 });
   } catch (error) {

@@ -26,7 +26,8 @@ export interface TestRedisSentinel {
   masterName: string;
   /** `127.0.0.1:<port>` of each sentinel. */
   sentinels: string[];
-  env(): { REDIS_SENTINELS: string; REDIS_SENTINEL_MASTER: string };
+  /** With REDIS_PASSWORD when the deployment has one. */
+  env(): Record<string, string>;
   /** The master every sentinel names. */
   currentMaster(): Promise<string>;
   killMaster(): Promise<SentinelFailover>;
@@ -49,7 +50,16 @@ const SERVER_ARGS = [
   ...['--repl-diskless-sync-delay', '0'],
 ];
 
-export async function startRedisSentinel(): Promise<TestRedisSentinel> {
+export interface StartRedisSentinelOptions {
+  /** `requirepass` on every server and sentinel, as managed Sentinel deployments run. */
+  password?: string;
+}
+
+export async function startRedisSentinel(
+  options: StartRedisSentinelOptions = {},
+): Promise<TestRedisSentinel> {
+  const { password } = options;
+  const auth = password === undefined ? [] : ['--requirepass', password, '--masterauth', password];
   const dir = await mkdtemp(join(tmpdir(), 'user-sync-redis-sentinel-'));
   const launched: Launched[] = [];
   // A jest worker that exits without afterAll must not leave the processes running.
@@ -73,15 +83,15 @@ export async function startRedisSentinel(): Promise<TestRedisSentinel> {
   let sentinels: Launched[];
   try {
     const [masterPort, replicaPort, ...sentinelPorts] = await distinctFreePorts(5);
-    const master = launch(dir, masterPort, SERVER_ARGS);
+    const master = launch(dir, masterPort, [...SERVER_ARGS, ...auth], password);
     const replicaOf = ['--replicaof', '127.0.0.1', String(masterPort)];
-    const replica = launch(dir, replicaPort, [...SERVER_ARGS, ...replicaOf]);
+    const replica = launch(dir, replicaPort, [...SERVER_ARGS, ...auth, ...replicaOf], password);
     servers = [master, replica];
     launched.push(...servers);
-    const configs = await writeSentinelConfigs(dir, masterPort, replicaPort, sentinelPorts);
+    const configs = await writeSentinelConfigs(dir, masterPort, replicaPort, sentinelPorts, password);
     // A sentinel that finds a server not listening yet tries again only a second later.
     await Promise.all(servers.map(untilAnswering));
-    sentinels = sentinelPorts.map((port, i) => launch(dir, port, [configs[i], '--sentinel']));
+    sentinels = sentinelPorts.map((port, i) => launch(dir, port, [configs[i], '--sentinel'], password));
     launched.push(...sentinels);
     await Promise.all(sentinels.map(untilAnswering));
     await waitUntil('the replica in sync and the sentinels knowing each other and it', async () => {
@@ -106,7 +116,11 @@ export async function startRedisSentinel(): Promise<TestRedisSentinel> {
   return {
     masterName: MASTER_NAME,
     sentinels: addresses,
-    env: () => ({ REDIS_SENTINELS: addresses.join(','), REDIS_SENTINEL_MASTER: MASTER_NAME }),
+    env: () => ({
+      REDIS_SENTINELS: addresses.join(','),
+      REDIS_SENTINEL_MASTER: MASTER_NAME,
+      ...(password === undefined ? {} : { REDIS_PASSWORD: password }),
+    }),
     currentMaster,
     killMaster: async () => {
       const killed = await currentMaster();
@@ -146,6 +160,7 @@ async function writeSentinelConfigs(
   masterPort: number,
   replicaPort: number,
   ports: number[],
+  password: string | undefined,
 ): Promise<string[]> {
   const ids = ports.map(() => randomBytes(20).toString('hex'));
   return Promise.all(
@@ -160,6 +175,14 @@ async function writeSentinelConfigs(
         `sentinel down-after-milliseconds ${MASTER_NAME} 1000`,
         `sentinel failover-timeout ${MASTER_NAME} 5000`,
         `sentinel known-replica ${MASTER_NAME} 127.0.0.1 ${replicaPort}`,
+        // The sentinels ask for the password too, and give it to the servers and to each other.
+        ...(password === undefined
+          ? []
+          : [
+              `requirepass ${password}`,
+              `sentinel auth-pass ${MASTER_NAME} ${password}`,
+              `sentinel sentinel-pass ${password}`,
+            ]),
         ...ports.flatMap((peer, j) =>
           j === i ? [] : [`sentinel known-sentinel ${MASTER_NAME} 127.0.0.1 ${peer} ${ids[j]}`],
         ),
@@ -210,14 +233,20 @@ function fields(flat: string[]): Record<string, string> {
   return record;
 }
 
-function launch(dir: string, port: number, args: string[]): Launched {
+function launch(dir: string, port: number, args: string[], password?: string): Launched {
   const logFile = join(dir, `redis-${port}.log`);
   // The port goes after a config file, which redis-server wants first.
   const child = spawn('redis-server', [...args, '--port', String(port), '--logfile', logFile], {
     stdio: 'ignore', // in the test run's process group, so a Ctrl-C of the run stops it too
   });
   child.once('error', () => {}); // no redis-server: reported by untilAnswering() with the advice to install it
-  const admin = new Redis({ host: '127.0.0.1', port, retryStrategy: () => 50, maxRetriesPerRequest: 1 });
+  const admin = new Redis({
+    host: '127.0.0.1',
+    port,
+    password,
+    retryStrategy: () => 50,
+    maxRetriesPerRequest: 1,
+  });
   // Refused connections are expected, while it starts and after it was killed.
   admin.on('error', () => {});
   return { address: `127.0.0.1:${port}`, child, admin, logFile };

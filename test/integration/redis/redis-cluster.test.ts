@@ -4,13 +4,14 @@ import { assertNothingLeaked } from '../../support/leak-guard';
 import { startRedisCluster, type TestRedisCluster } from '../../support/redis-cluster';
 
 /**
- * SPEC §4, §5, §6 on a real Redis Cluster of 3 masters and 3 replicas, with the default QUEUE_PREFIX
- * (wrapped in a hash tag): a master killed mid-burst, and the queues' slot migrated mid-burst.
+ * SPEC §4, §5, §6 on a real Redis Cluster of 3 masters and 3 replicas asking for a password
+ * (REDIS_PASSWORD), with the default QUEUE_PREFIX (wrapped in a hash tag): a master killed mid-burst, and
+ * the queues' slot migrated mid-burst.
  */
 describe('Redis Cluster', () => {
   let cluster: TestRedisCluster;
   beforeEach(async () => {
-    cluster = await startRedisCluster();
+    cluster = await startRedisCluster({ password: 'cluster-s3cret' });
   });
   afterEach(async () => {
     await cluster.release();
@@ -51,7 +52,7 @@ async function leaderKeyExists(cluster: TestRedisCluster): Promise<boolean> {
       const [host, port] = node.split(':');
       return { host, port: Number(port) };
     });
-  const client = new Cluster(nodes);
+  const client = new Cluster(nodes, { redisOptions: { password: cluster.env().REDIS_PASSWORD } });
   try {
     return (await client.exists('{user-sync}:listener:leader')) === 1;
   } finally {

@@ -2,11 +2,14 @@ import { burstThroughFault } from '../../support/burst-through-fault';
 import { assertNothingLeaked } from '../../support/leak-guard';
 import { startRedisSentinel, type TestRedisSentinel } from '../../support/redis-sentinel';
 
-/** SPEC §4, §6 on a real Sentinel deployment: a master and a replica watched by 3 sentinels. */
+/**
+ * SPEC §4, §6 on a real Sentinel deployment: a master and a replica watched by 3 sentinels, every one of
+ * them asking for a password (REDIS_PASSWORD).
+ */
 describe('Redis Sentinel', () => {
   let sentinel: TestRedisSentinel;
   beforeAll(async () => {
-    sentinel = await startRedisSentinel();
+    sentinel = await startRedisSentinel({ password: 'sentinel-s3cret' });
   });
   afterAll(async () => {
     await sentinel.release();
