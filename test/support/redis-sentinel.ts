@@ -61,6 +61,8 @@ export async function startRedisSentinel(
   const { password } = options;
   const auth = password === undefined ? [] : ['--requirepass', password, '--masterauth', password];
   const dir = await mkdtemp(join(tmpdir(), 'user-sync-redis-sentinel-'));
+  // The master writes a snapshot to sync its replica: in the temp dir, not in the test run's directory.
+  const serverArgs = [...SERVER_ARGS, '--dir', dir, ...auth];
   const launched: Launched[] = [];
   // A jest worker that exits without afterAll must not leave the processes running.
   const killOnExit = () => {
@@ -83,9 +85,9 @@ export async function startRedisSentinel(
   let sentinels: Launched[];
   try {
     const [masterPort, replicaPort, ...sentinelPorts] = await distinctFreePorts(5);
-    const master = launch(dir, masterPort, [...SERVER_ARGS, ...auth], password);
+    const master = launch(dir, masterPort, serverArgs, password);
     const replicaOf = ['--replicaof', '127.0.0.1', String(masterPort)];
-    const replica = launch(dir, replicaPort, [...SERVER_ARGS, ...auth, ...replicaOf], password);
+    const replica = launch(dir, replicaPort, [...serverArgs, ...replicaOf], password);
     servers = [master, replica];
     launched.push(...servers);
     const configs = await writeSentinelConfigs(dir, masterPort, replicaPort, sentinelPorts, password);
