@@ -6,13 +6,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { freePort } from '../../src/dev/free-port';
 import { reportBackend } from './report-backend';
+import { makeCertificates } from './redis-tls';
 import { waitUntil } from './wait-until';
 
 export interface SentinelFailover {
@@ -53,6 +54,12 @@ const SERVER_ARGS = [
 export interface StartRedisSentinelOptions {
   /** `requirepass` on every server and sentinel, as managed Sentinel deployments run. */
   password?: string;
+  /**
+   * Every server and sentinel speaks TLS only, with a certificate for `localhost` and 127.0.0.1 from a CA
+   * made for the run (redis-tls.ts); `env()` then names the sentinels `localhost` and adds REDIS_TLS and
+   * REDIS_TLS_CA_FILE.
+   */
+  tls?: boolean;
 }
 
 export async function startRedisSentinel(
@@ -61,6 +68,7 @@ export async function startRedisSentinel(
   const { password } = options;
   const auth = password === undefined ? [] : ['--requirepass', password, '--masterauth', password];
   const dir = await mkdtemp(join(tmpdir(), 'user-sync-redis-sentinel-'));
+  const security: Security = { password, tlsDir: options.tls ? dir : undefined };
   // The master writes a snapshot to sync its replica: in the temp dir, not in the test run's directory.
   const serverArgs = [...SERVER_ARGS, '--dir', dir, ...auth];
   const launched: Launched[] = [];
@@ -85,15 +93,16 @@ export async function startRedisSentinel(
   let sentinels: Launched[];
   try {
     const [masterPort, replicaPort, ...sentinelPorts] = await distinctFreePorts(5);
-    const master = launch(dir, masterPort, serverArgs, password);
+    if (options.tls) await makeCertificates(dir);
+    const master = launch(dir, masterPort, serverArgs, security);
     const replicaOf = ['--replicaof', '127.0.0.1', String(masterPort)];
-    const replica = launch(dir, replicaPort, [...serverArgs, ...replicaOf], password);
+    const replica = launch(dir, replicaPort, [...serverArgs, ...replicaOf], security);
     servers = [master, replica];
     launched.push(...servers);
     const configs = await writeSentinelConfigs(dir, masterPort, replicaPort, sentinelPorts, password);
     // A sentinel that finds a server not listening yet tries again only a second later.
     await Promise.all(servers.map(untilAnswering));
-    sentinels = sentinelPorts.map((port, i) => launch(dir, port, [configs[i], '--sentinel'], password));
+    sentinels = sentinelPorts.map((port, i) => launch(dir, port, [configs[i], '--sentinel'], security));
     launched.push(...sentinels);
     await Promise.all(sentinels.map(untilAnswering));
     await waitUntil('the replica in sync and the sentinels knowing each other and it', async () => {
@@ -119,9 +128,13 @@ export async function startRedisSentinel(
     masterName: MASTER_NAME,
     sentinels: addresses,
     env: () => ({
-      REDIS_SENTINELS: addresses.join(','),
+      // By name under TLS: the name is what the certificate is checked against, and what SNI sends.
+      REDIS_SENTINELS: options.tls
+        ? addresses.map(address => address.replace('127.0.0.1', 'localhost')).join(',')
+        : addresses.join(','),
       REDIS_SENTINEL_MASTER: MASTER_NAME,
       ...(password === undefined ? {} : { REDIS_PASSWORD: password }),
+      ...(options.tls ? { REDIS_TLS: 'true', REDIS_TLS_CA_FILE: join(dir, 'ca.crt') } : {}),
     }),
     currentMaster,
     killMaster: async () => {
@@ -235,10 +248,29 @@ function fields(flat: string[]): Record<string, string> {
   return record;
 }
 
-function launch(dir: string, port: number, args: string[], password?: string): Launched {
+interface Security {
+  password: string | undefined;
+  /** Where `ca.crt`, `localhost.crt` and `localhost.key` are, when everything speaks TLS. */
+  tlsDir: string | undefined;
+}
+
+function launch(dir: string, port: number, args: string[], { password, tlsDir }: Security): Launched {
   const logFile = join(dir, `redis-${port}.log`);
+  const listen =
+    tlsDir === undefined
+      ? ['--port', String(port)]
+      : [
+          ...['--port', '0', '--tls-port', String(port), '--tls-auth-clients', 'no'],
+          ...[
+            '--tls-cert-file',
+            join(tlsDir, 'localhost.crt'),
+            '--tls-key-file',
+            join(tlsDir, 'localhost.key'),
+          ],
+          ...['--tls-ca-cert-file', join(tlsDir, 'ca.crt'), '--tls-replication', 'yes'],
+        ];
   // The port goes after a config file, which redis-server wants first.
-  const child = spawn('redis-server', [...args, '--port', String(port), '--logfile', logFile], {
+  const child = spawn('redis-server', [...args, ...listen, '--logfile', logFile], {
     stdio: 'ignore', // in the test run's process group, so a Ctrl-C of the run stops it too
   });
   child.once('error', () => {}); // no redis-server: reported by untilAnswering() with the advice to install it
@@ -246,6 +278,7 @@ function launch(dir: string, port: number, args: string[], password?: string): L
     host: '127.0.0.1',
     port,
     password,
+    ...(tlsDir === undefined ? {} : { tls: { ca: readFileSync(join(tlsDir, 'ca.crt')) } }),
     retryStrategy: () => 50,
     maxRetriesPerRequest: 1,
   });

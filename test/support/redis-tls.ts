@@ -97,7 +97,7 @@ export async function startRedisTls(): Promise<TestRedisTls> {
 }
 
 /** `ca.crt` and, signed by it, `<name>.crt` and `<name>.key` for every name, made by openssl in `dir`. */
-async function makeCertificates(dir: string): Promise<void> {
+export async function makeCertificates(dir: string): Promise<void> {
   const run = (args: string[]) => promisify(execFile)('openssl', args, { cwd: dir, timeout: 10_000 });
   // EC keys: generated in milliseconds, where RSA keys take a noticeable part of a second each.
   const newKey = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2'];

@@ -4,12 +4,12 @@ import { startRedisSentinel, type TestRedisSentinel } from '../../support/redis-
 
 /**
  * SPEC §4, §6 on a real Sentinel deployment: a master and a replica watched by 3 sentinels, every one of
- * them asking for a password (REDIS_PASSWORD).
+ * them speaking TLS only (REDIS_TLS, REDIS_TLS_CA_FILE) and asking for a password (REDIS_PASSWORD).
  */
 describe('Redis Sentinel', () => {
   let sentinel: TestRedisSentinel;
   beforeAll(async () => {
-    sentinel = await startRedisSentinel({ password: 'sentinel-s3cret' });
+    sentinel = await startRedisSentinel({ password: 'sentinel-s3cret', tls: true });
   });
   afterAll(async () => {
     await sentinel.release();
