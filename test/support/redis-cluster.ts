@@ -6,7 +6,7 @@
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +14,7 @@ import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
 import { freePort } from '../../src/dev/free-port';
 import { reportBackend } from './report-backend';
+import { makeCertificates } from './redis-tls';
 import { waitUntil } from './wait-until';
 
 export interface StartRedisClusterOptions {
@@ -23,6 +24,12 @@ export interface StartRedisClusterOptions {
   replicasPerMaster?: number;
   /** `requirepass` (and `masterauth`) on every node, as managed clusters run. */
   password?: string;
+  /**
+   * Every node speaks TLS only, the cluster bus and replication included, with a certificate for
+   * `localhost` and 127.0.0.1 from a CA made for the run (redis-tls.ts); `env()` then names the nodes
+   * `localhost` and adds REDIS_TLS and REDIS_TLS_CA_FILE.
+   */
+  tls?: boolean;
 }
 
 export interface ClusterFailover {
@@ -62,6 +69,8 @@ interface Launched {
   admin: Redis;
   logFile: string;
   password: string | undefined;
+  /** Where `ca.crt` and the `localhost` certificate are, when the nodes speak TLS. */
+  tlsDir: string | undefined;
 }
 
 interface ClusterNode extends Launched {
@@ -79,7 +88,7 @@ const SERVER_ARGS = [
 const MIGRATE_BATCH = 100;
 
 export async function startRedisCluster(options: StartRedisClusterOptions = {}): Promise<TestRedisCluster> {
-  const { masters = 3, replicasPerMaster = 1, password } = options;
+  const { masters = 3, replicasPerMaster = 1, password, tls = false } = options;
   const dir = await mkdtemp(join(tmpdir(), 'user-sync-redis-cluster-'));
   const launched: Launched[] = [];
   // A jest worker that exits without afterAll must not leave the nodes running.
@@ -102,7 +111,10 @@ export async function startRedisCluster(options: StartRedisClusterOptions = {}):
   let nodes: ClusterNode[];
   try {
     const ports = await distinctFreePorts(2 * masters * (1 + replicasPerMaster));
-    for (let i = 0; i < ports.length; i += 2) launched.push(launch(dir, ports[i], ports[i + 1], password));
+    if (tls) await makeCertificates(dir);
+    const tlsDir = tls ? dir : undefined;
+    for (let i = 0; i < ports.length; i += 2)
+      launched.push(launch(dir, ports[i], ports[i + 1], password, tlsDir));
     nodes = await Promise.all(launched.map(identify));
     await createCluster(nodes, replicasPerMaster);
     await waitUntil('the cluster to be ok with every replica in sync', () => settled(nodes, masters), {
@@ -123,8 +135,12 @@ export async function startRedisCluster(options: StartRedisClusterOptions = {}):
   return {
     nodes: nodes.map(addressOf),
     env: () => ({
-      REDIS_CLUSTER_NODES: live().map(addressOf).join(','),
+      // By name under TLS: the name is what the certificate is checked against, and what SNI sends.
+      REDIS_CLUSTER_NODES: live()
+        .map(node => (tls ? `localhost:${node.port}` : addressOf(node)))
+        .join(','),
       ...(password === undefined ? {} : { REDIS_PASSWORD: password }),
+      ...(tls ? { REDIS_TLS: 'true', REDIS_TLS_CA_FILE: join(dir, 'ca.crt') } : {}),
     }),
     masterFor: async hashTag => (await ownerOf(await slotOf(hashTag))).address,
     killMasterOf: async hashTag => {
@@ -223,9 +239,35 @@ async function moveKeys(slot: number, source: ClusterNode, target: ClusterNode):
   }
 }
 
-function launch(dir: string, port: number, busPort: number, password: string | undefined): Launched {
+function launch(
+  dir: string,
+  port: number,
+  busPort: number,
+  password: string | undefined,
+  tlsDir: string | undefined,
+): Launched {
   const logFile = join(dir, `redis-${port}.log`);
-  const args = ['--port', String(port), '--cluster-port', String(busPort), '--dir', dir, ...SERVER_ARGS];
+  const listen =
+    tlsDir === undefined
+      ? ['--port', String(port)]
+      : [
+          ...['--port', '0', '--tls-port', String(port), '--tls-auth-clients', 'no'],
+          ...[
+            '--tls-cert-file',
+            join(tlsDir, 'localhost.crt'),
+            '--tls-key-file',
+            join(tlsDir, 'localhost.key'),
+          ],
+          ...[
+            '--tls-ca-cert-file',
+            join(tlsDir, 'ca.crt'),
+            '--tls-replication',
+            'yes',
+            '--tls-cluster',
+            'yes',
+          ],
+        ];
+  const args = [...listen, '--cluster-port', String(busPort), '--dir', dir, ...SERVER_ARGS];
   if (password !== undefined) args.push('--requirepass', password, '--masterauth', password);
   args.push('--cluster-config-file', join(dir, `nodes-${port}.conf`), '--logfile', logFile);
   // In the test run's process group, so a Ctrl-C of the run stops the nodes too.
@@ -235,12 +277,13 @@ function launch(dir: string, port: number, busPort: number, password: string | u
     host: '127.0.0.1',
     port,
     password,
+    ...(tlsDir === undefined ? {} : { tls: { ca: readFileSync(join(tlsDir, 'ca.crt')) } }),
     retryStrategy: () => 50,
     maxRetriesPerRequest: 1,
   });
   // Refused connections are expected, while it starts and after it was killed.
   admin.on('error', () => {});
-  return { port, child, admin, logFile, password };
+  return { port, child, admin, logFile, password, tlsDir };
 }
 
 async function identify(node: Launched): Promise<ClusterNode> {
@@ -263,8 +306,9 @@ async function identify(node: Launched): Promise<ClusterNode> {
 async function createCluster(nodes: ClusterNode[], replicasPerMaster: number): Promise<void> {
   const args = ['--cluster', 'create', ...nodes.map(({ address }) => address)];
   args.push('--cluster-replicas', String(replicasPerMaster), '--cluster-yes');
-  const { password } = nodes[0];
+  const { password, tlsDir } = nodes[0];
   if (password !== undefined) args.push('-a', password, '--no-auth-warning');
+  if (tlsDir !== undefined) args.push('--tls', '--cacert', join(tlsDir, 'ca.crt'));
   try {
     await promisify(execFile)('redis-cli', args, { timeout: 20_000 });
   } catch (error) {

@@ -1,17 +1,18 @@
+import { readFileSync } from 'node:fs';
 import { Cluster } from 'ioredis';
 import { burstThroughFault } from '../../support/burst-through-fault';
 import { assertNothingLeaked } from '../../support/leak-guard';
 import { startRedisCluster, type TestRedisCluster } from '../../support/redis-cluster';
 
 /**
- * SPEC §4, §5, §6 on a real Redis Cluster of 3 masters and 3 replicas asking for a password
- * (REDIS_PASSWORD), with the default QUEUE_PREFIX (wrapped in a hash tag): a master killed mid-burst, and
- * the queues' slot migrated mid-burst.
+ * SPEC §4, §5, §6 on a real Redis Cluster of 3 masters and 3 replicas that speaks TLS only (REDIS_TLS,
+ * REDIS_TLS_CA_FILE) and asks for a password (REDIS_PASSWORD), with the default QUEUE_PREFIX (wrapped in a
+ * hash tag): a master killed mid-burst, and the queues' slot migrated mid-burst.
  */
 describe('Redis Cluster', () => {
   let cluster: TestRedisCluster;
   beforeEach(async () => {
-    cluster = await startRedisCluster({ password: 'cluster-s3cret' });
+    cluster = await startRedisCluster({ password: 'cluster-s3cret', tls: true });
   });
   afterEach(async () => {
     await cluster.release();
@@ -52,7 +53,10 @@ async function leaderKeyExists(cluster: TestRedisCluster): Promise<boolean> {
       const [host, port] = node.split(':');
       return { host, port: Number(port) };
     });
-  const client = new Cluster(nodes, { redisOptions: { password: cluster.env().REDIS_PASSWORD } });
+  const env = cluster.env();
+  const client = new Cluster(nodes, {
+    redisOptions: { password: env.REDIS_PASSWORD, tls: { ca: readFileSync(env.REDIS_TLS_CA_FILE) } },
+  });
   try {
     return (await client.exists('{user-sync}:listener:leader')) === 1;
   } finally {
