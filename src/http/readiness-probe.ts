@@ -38,7 +38,14 @@ export function redisProbe(
   return {
     name: 'redis',
     check: async () => {
-      const answer = await withTimeout(redis.ping(), timeoutMs, 'Redis PING');
+      let answer: string;
+      try {
+        answer = await withTimeout(redis.ping(), timeoutMs, 'Redis PING');
+      } catch (error) {
+        // A PING that times out says nothing of why: the connection's own error does (ECONNREFUSED...).
+        health?.check();
+        throw error;
+      }
       if (answer !== 'PONG') throw new Error(`Redis answered ${JSON.stringify(answer)} to PING`);
       health?.check();
     },

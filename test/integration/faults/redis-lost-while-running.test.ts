@@ -44,9 +44,9 @@ describe('Redis lost while running', () => {
     await copies.converged(30_000);
 
     await redis.stop();
-    await waitUntil('/readyz to name redis', async () => {
+    await waitUntil('/readyz to name redis and the refused connection', async () => {
       const { status, body } = await all.readyz();
-      return status === 503 && body.failed?.includes('redis');
+      return status === 503 && /ECONNREFUSED/.test(body.checks.redis ?? '');
     });
     await copies.rename('Meanwhile');
     await waitUntil('three failed attempts', () => all.logLines(/Redis still unreachable/) >= 3, {
