@@ -4,16 +4,21 @@
  * replica takes over) or move a slot with its keys to another master while clients write to it: the two
  * events a cluster client has to live through. Call it in `beforeAll` and `release()` in `afterAll`.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import { readFileSync, rmSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { Redis } from 'ioredis';
-import { freePort } from '../../src/dev/free-port';
 import { reportBackend } from './report-backend';
+import {
+  distinctFreePorts,
+  isRunning,
+  kill,
+  launchRedis,
+  untilAnswering,
+  type RedisProcess,
+} from './redis-process';
 import { makeCertificates } from './redis-tls';
 import { waitUntil } from './wait-until';
 
@@ -62,19 +67,7 @@ export interface TestRedisCluster {
   release(): Promise<void>;
 }
 
-interface Launched {
-  port: number;
-  child: ChildProcess;
-  /** Not tracked by the leak guard: it lives as long as the cluster, across tests. */
-  admin: Redis;
-  logFile: string;
-  password: string | undefined;
-  /** Where `ca.crt` and the `localhost` certificate are, when the nodes speak TLS. */
-  tlsDir: string | undefined;
-}
-
-interface ClusterNode extends Launched {
-  address: string;
+interface ClusterNode extends RedisProcess {
   id: string;
 }
 
@@ -90,7 +83,7 @@ const MIGRATE_BATCH = 100;
 export async function startRedisCluster(options: StartRedisClusterOptions = {}): Promise<TestRedisCluster> {
   const { masters = 3, replicasPerMaster = 1, password, tls = false } = options;
   const dir = await mkdtemp(join(tmpdir(), 'user-sync-redis-cluster-'));
-  const launched: Launched[] = [];
+  const launched: RedisProcess[] = [];
   // A jest worker that exits without afterAll must not leave the nodes running.
   const killOnExit = () => {
     for (const { child } of launched) child.kill('SIGKILL');
@@ -245,62 +238,17 @@ function launch(
   busPort: number,
   password: string | undefined,
   tlsDir: string | undefined,
-): Launched {
-  const logFile = join(dir, `redis-${port}.log`);
-  const listen =
-    tlsDir === undefined
-      ? ['--port', String(port)]
-      : [
-          ...['--port', '0', '--tls-port', String(port), '--tls-auth-clients', 'no'],
-          ...[
-            '--tls-cert-file',
-            join(tlsDir, 'localhost.crt'),
-            '--tls-key-file',
-            join(tlsDir, 'localhost.key'),
-          ],
-          ...[
-            '--tls-ca-cert-file',
-            join(tlsDir, 'ca.crt'),
-            '--tls-replication',
-            'yes',
-            '--tls-cluster',
-            'yes',
-          ],
-        ];
-  const args = [...listen, '--cluster-port', String(busPort), '--dir', dir, ...SERVER_ARGS];
+): RedisProcess {
+  const args = ['--cluster-port', String(busPort), '--dir', dir, ...SERVER_ARGS];
   if (password !== undefined) args.push('--requirepass', password, '--masterauth', password);
-  args.push('--cluster-config-file', join(dir, `nodes-${port}.conf`), '--logfile', logFile);
-  // In the test run's process group, so a Ctrl-C of the run stops the nodes too.
-  const child = spawn('redis-server', args, { stdio: 'ignore' });
-  child.once('error', () => {}); // no redis-server: reported by identify() with the advice to install it
-  const admin = new Redis({
-    host: '127.0.0.1',
-    port,
-    password,
-    ...(tlsDir === undefined ? {} : { tls: { ca: readFileSync(join(tlsDir, 'ca.crt')) } }),
-    retryStrategy: () => 50,
-    maxRetriesPerRequest: 1,
-  });
-  // Refused connections are expected, while it starts and after it was killed.
-  admin.on('error', () => {});
-  return { port, child, admin, logFile, password, tlsDir };
+  args.push('--cluster-config-file', join(dir, `nodes-${port}.conf`));
+  return launchRedis({ dir, port, args, password, tlsDir, tlsArgs: ['--tls-cluster', 'yes'] });
 }
 
-async function identify(node: Launched): Promise<ClusterNode> {
-  const state = await waitUntil(
-    `redis-server on port ${node.port} to answer`,
-    async () => (!isRunning(node.child) ? 'exited' : (await node.admin.ping()) === 'PONG' && 'up'),
-    { timeoutMs: 10_000 },
-  );
-  if (state === 'exited') {
-    const log = await readFile(node.logFile, 'utf8').catch(() => '');
-    throw new Error(
-      `redis-server on port ${node.port} exited (${node.child.exitCode ?? node.child.signalCode}); ` +
-        `is it installed (apt-get install -y redis-server)?\n${log}`,
-    );
-  }
+async function identify(node: RedisProcess): Promise<ClusterNode> {
+  await untilAnswering(node);
   const id = String(await node.admin.call('CLUSTER', 'MYID'));
-  return { ...node, address: `127.0.0.1:${node.port}`, id };
+  return { ...node, id };
 }
 
 async function createCluster(nodes: ClusterNode[], replicasPerMaster: number): Promise<void> {
@@ -376,21 +324,4 @@ async function agreedOwner(asked: ClusterNode[], slot: number, nodes: ClusterNod
   });
 }
 
-async function distinctFreePorts(count: number): Promise<number[]> {
-  const ports = new Set<number>();
-  while (ports.size < count) ports.add(await freePort());
-  return [...ports];
-}
-
 const addressOf = ({ address }: ClusterNode) => address;
-
-function isRunning(child: ChildProcess): boolean {
-  return child.pid !== undefined && child.exitCode === null && child.signalCode === null;
-}
-
-async function kill(child: ChildProcess): Promise<void> {
-  if (!isRunning(child)) return;
-  const exited = once(child, 'exit');
-  child.kill('SIGKILL');
-  await exited;
-}

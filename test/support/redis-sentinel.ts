@@ -3,16 +3,20 @@
  * 2), all redis-server processes. A test can kill the master and get back once the sentinels promoted the
  * replica and it takes writes. Call it in `beforeAll` and `release()` in `afterAll`.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
-import { readFileSync, rmSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { rmSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
-import { freePort } from '../../src/dev/free-port';
 import { reportBackend } from './report-backend';
+import {
+  distinctFreePorts,
+  isRunning,
+  kill,
+  launchRedis,
+  untilAnswering,
+  type RedisProcess,
+} from './redis-process';
 import { makeCertificates } from './redis-tls';
 import { waitUntil } from './wait-until';
 
@@ -34,14 +38,6 @@ export interface TestRedisSentinel {
   killMaster(): Promise<SentinelFailover>;
   /** Kills every process and removes their files. Idempotent. */
   release(): Promise<void>;
-}
-
-interface Launched {
-  address: string;
-  child: ChildProcess;
-  /** Not tracked by the leak guard: it lives as long as the setup, across tests. */
-  admin: Redis;
-  logFile: string;
 }
 
 const MASTER_NAME = 'user-sync';
@@ -71,7 +67,7 @@ export async function startRedisSentinel(
   const security: Security = { password, tlsDir: options.tls ? dir : undefined };
   // The master writes a snapshot to sync its replica: in the temp dir, not in the test run's directory.
   const serverArgs = [...SERVER_ARGS, '--dir', dir, ...auth];
-  const launched: Launched[] = [];
+  const launched: RedisProcess[] = [];
   // A jest worker that exits without afterAll must not leave the processes running.
   const killOnExit = () => {
     for (const { child } of launched) child.kill('SIGKILL');
@@ -89,8 +85,8 @@ export async function startRedisSentinel(
     return released;
   };
 
-  let servers: Launched[];
-  let sentinels: Launched[];
+  let servers: RedisProcess[];
+  let sentinels: RedisProcess[];
   try {
     const [masterPort, replicaPort, ...sentinelPorts] = await distinctFreePorts(5);
     if (options.tls) await makeCertificates(dir);
@@ -209,7 +205,7 @@ async function writeSentinelConfigs(
 }
 
 /** The sentinel is connected to its two peers and to a healthy replica of a healthy master. */
-async function sees(sentinel: Launched): Promise<boolean> {
+async function sees(sentinel: RedisProcess): Promise<boolean> {
   const master = fields((await sentinel.admin.call('SENTINEL', 'MASTER', MASTER_NAME)) as string[]);
   const peers = (await sentinel.admin.call('SENTINEL', 'SENTINELS', MASTER_NAME)) as string[][];
   const replicas = await replicasNamedBy(sentinel);
@@ -220,18 +216,18 @@ async function sees(sentinel: Launched): Promise<boolean> {
   );
 }
 
-async function replicasNamedBy(sentinel: Launched): Promise<Record<string, string>[]> {
+async function replicasNamedBy(sentinel: RedisProcess): Promise<Record<string, string>[]> {
   return ((await sentinel.admin.call('SENTINEL', 'REPLICAS', MASTER_NAME)) as string[][]).map(fields);
 }
 
-async function masterNamedBy(sentinel: Launched): Promise<string> {
+async function masterNamedBy(sentinel: RedisProcess): Promise<string> {
   const reply = await sentinel.admin.call('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', MASTER_NAME);
   const [host, port] = reply as string[];
   return `${host}:${port}`;
 }
 
 /** A transaction that writes and deletes a key: refused with READONLY by a replica, leaves nothing behind. */
-async function acceptsWrites(server: Launched): Promise<boolean> {
+async function acceptsWrites(server: RedisProcess): Promise<boolean> {
   const probe = `user-sync-fixture:write-probe:${randomBytes(4).toString('hex')}`;
   try {
     await server.admin.multi().set(probe, '1').del(probe).exec();
@@ -254,67 +250,6 @@ interface Security {
   tlsDir: string | undefined;
 }
 
-function launch(dir: string, port: number, args: string[], { password, tlsDir }: Security): Launched {
-  const logFile = join(dir, `redis-${port}.log`);
-  const listen =
-    tlsDir === undefined
-      ? ['--port', String(port)]
-      : [
-          ...['--port', '0', '--tls-port', String(port), '--tls-auth-clients', 'no'],
-          ...[
-            '--tls-cert-file',
-            join(tlsDir, 'localhost.crt'),
-            '--tls-key-file',
-            join(tlsDir, 'localhost.key'),
-          ],
-          ...['--tls-ca-cert-file', join(tlsDir, 'ca.crt'), '--tls-replication', 'yes'],
-        ];
-  // The port goes after a config file, which redis-server wants first.
-  const child = spawn('redis-server', [...args, ...listen, '--logfile', logFile], {
-    stdio: 'ignore', // in the test run's process group, so a Ctrl-C of the run stops it too
-  });
-  child.once('error', () => {}); // no redis-server: reported by untilAnswering() with the advice to install it
-  const admin = new Redis({
-    host: '127.0.0.1',
-    port,
-    password,
-    ...(tlsDir === undefined ? {} : { tls: { ca: readFileSync(join(tlsDir, 'ca.crt')) } }),
-    retryStrategy: () => 50,
-    maxRetriesPerRequest: 1,
-  });
-  // Refused connections are expected, while it starts and after it was killed.
-  admin.on('error', () => {});
-  return { address: `127.0.0.1:${port}`, child, admin, logFile };
-}
-
-async function untilAnswering(server: Launched): Promise<void> {
-  const state = await waitUntil(
-    `redis-server on ${server.address} to answer`,
-    async () => (!isRunning(server.child) ? 'exited' : (await server.admin.ping()) === 'PONG' && 'up'),
-    { timeoutMs: 10_000 },
-  );
-  if (state === 'exited') {
-    const log = await readFile(server.logFile, 'utf8').catch(() => '');
-    throw new Error(
-      `redis-server on ${server.address} exited (${server.child.exitCode ?? server.child.signalCode}); ` +
-        `is it installed (apt-get install -y redis-server)?\n${log}`,
-    );
-  }
-}
-
-async function distinctFreePorts(count: number): Promise<number[]> {
-  const ports = new Set<number>();
-  while (ports.size < count) ports.add(await freePort());
-  return [...ports];
-}
-
-function isRunning(child: ChildProcess): boolean {
-  return child.pid !== undefined && child.exitCode === null && child.signalCode === null;
-}
-
-async function kill(child: ChildProcess): Promise<void> {
-  if (!isRunning(child)) return;
-  const exited = once(child, 'exit');
-  child.kill('SIGKILL');
-  await exited;
+function launch(dir: string, port: number, args: string[], { password, tlsDir }: Security): RedisProcess {
+  return launchRedis({ dir, port, args, password, tlsDir });
 }
