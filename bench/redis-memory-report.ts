@@ -38,7 +38,7 @@ export async function writeRedisMemoryResults(
   return { markdown, paths };
 }
 
-/** At the issue's size the measured figure decides; below it, the extrapolation to that size. */
+/** At the target size the measured figure decides; below it, the extrapolation to that size. */
 export function verdict(scenario: ScenarioResult): { figure: number | undefined; met: boolean | undefined } {
   const figure = scenario.changes >= scenario.fullChanges ? scenario.final.usedMemory : scenario.extrapolated;
   return { figure, met: figure === undefined ? undefined : figure <= REDIS_MEMORY_TARGET_MIB * MiB };
@@ -59,13 +59,13 @@ export function renderRedisMemory(report: RedisMemoryReport): string {
       'only responsible user of 3 orders with 1 task each. `used_memory` from `INFO memory`, read once every ' +
       'change was processed and no job was pending.',
     '',
-    `| scenario | changes | used_memory after | peak | caps bound after | growth after | at the issue's size | ≤ ${REDIS_MEMORY_TARGET_MIB} MiB |`,
+    `| scenario | changes | used_memory after | peak | caps bound after | growth after | at the target size | ≤ ${REDIS_MEMORY_TARGET_MIB} MiB |`,
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
     row(`bursts of ${n(sizes.users)} renames, one client`, result.bursts),
     row(`single renames at ${n(sizes.ratePerSec)}/s`, result.steady),
     '',
     'Caps bound: from that many changes on, every queue that ran jobs kept as many completed jobs and events ' +
-      "as retention allows. Growth: least squares over the readings from there on. At the issue's size: " +
+      'as retention allows. Growth: least squares over the readings from there on. At the target size: ' +
       'measured when the run was that large, otherwise extrapolated from that growth (none when it was ' +
       'negative).',
     '',

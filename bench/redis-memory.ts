@@ -4,7 +4,7 @@
  * Each scenario gets a stack of its own (operator-stack.ts: mongo-emulator, a fresh redis-server and
  * `user-sync all` with default settings, each its own process), so neither inherits the other's keys.
  *
- * The issue's sizes, 1,000,000 changes in bursts and 100,000 at 50/s (33 minutes), are
+ * The target sizes, 1,000,000 changes in bursts and 100,000 at 50/s (33 minutes), are
  * BENCH_REDIS_MEMORY=full. By default both run smaller, but well past the point where every retention cap
  * binds (RETAIN_COMPLETED_JOBS per queue, RETAIN_EVENTS per event stream): from there memory holds steady,
  * so the report says when the caps bound, the growth per change measured after that, and the full size
@@ -48,7 +48,7 @@ export const REDIS_MEMORY_SIZES: Record<'full' | 'default' | 'quick', RedisMemor
   quick: { burstChanges: 2_000, steadyChanges: 250, ratePerSec: 50, users: 500 },
 };
 
-/** The issue's target, for both scenarios. */
+/** The target, for both scenarios. */
 export const REDIS_MEMORY_TARGET_MIB = 64;
 
 export interface MemoryPoint {
@@ -59,7 +59,7 @@ export interface MemoryPoint {
 export interface ScenarioResult {
   scenario: 'bursts' | 'steady';
   changes: number;
-  /** The size the issue names, which `extrapolated` is for. */
+  /** The target size, which `extrapolated` is for. */
   fullChanges: number;
   seconds: number;
   /** used_memory with `all` running, before the first change. */

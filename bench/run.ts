@@ -3,7 +3,7 @@
  * side in one run (see README "Benchmark"). Starts what it needs (the embedded MongoDB emulator unless
  * MONGO_URL, a redis-server unless REDIS_URL), writes results.json/.md, prints the markdown tables, and
  * releases everything it started, also on Ctrl-C. Redis memory comes last, into redis-memory.json/.md:
- * BENCH_REDIS_MEMORY=full runs it at the issue's sizes (about 50 minutes), =skip leaves it out.
+ * BENCH_REDIS_MEMORY=full runs it at the target sizes (about 50 minutes), =skip leaves it out.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
