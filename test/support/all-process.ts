@@ -29,6 +29,18 @@ export async function fetchMetricSamples(url: string): Promise<Sample[]> {
   return parsePrometheusText(await (await fetch(`${url}/metrics`)).text());
 }
 
+/** Jobs of the sync queues (dead-letter left out) in these states, as the process's /metrics reports them. */
+export async function syncQueueJobs(url: string, states: readonly string[]): Promise<number> {
+  return (await fetchMetricSamples(url))
+    .filter(
+      sample =>
+        sample.name === 'user_sync_queue_jobs' &&
+        states.includes(sample.labels.state) &&
+        sample.labels.queue !== 'dead-letter',
+    )
+    .reduce((sum, sample) => sum + sample.value, 0);
+}
+
 export async function startAll(env: Record<string, string>): Promise<AllProcess> {
   const child = spawnCli(['all'], {
     HOST: '127.0.0.1',

@@ -5,7 +5,7 @@
  * clean, and reports how long convergence took after the fault.
  */
 import type { MongoClient } from 'mongodb';
-import { fetchMetricSamples, startAll, type AllProcess } from './all-process';
+import { startAll, syncQueueJobs, type AllProcess } from './all-process';
 import { spawnCli, type CliProcess } from './cli-process';
 import { reportFigure } from './fault-figures';
 import { acquireTestMongo, type TestMongo } from './mongo';
@@ -45,15 +45,7 @@ export async function burstThroughFault(options: BurstThroughFaultOptions): Prom
     await copies.converged(120_000);
     const convergedMs = Date.now() - faultDone;
 
-    const jobs = async (states: string[]) =>
-      (await fetchMetricSamples(all!.url))
-        .filter(
-          sample =>
-            sample.name === 'user_sync_queue_jobs' &&
-            states.includes(sample.labels.state) &&
-            sample.labels.queue !== 'dead-letter',
-        )
-        .reduce((sum, sample) => sum + sample.value, 0);
+    const jobs = (states: string[]) => syncQueueJobs(all!.url, states);
     await waitUntil(
       'every sync queue to be empty',
       async () => (await jobs(['waiting', 'active', 'delayed', 'prioritized'])) === 0,

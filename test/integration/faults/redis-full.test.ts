@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { MongoClient } from 'mongodb';
-import { fetchMetricSamples, startAll, type AllProcess } from '../../support/all-process';
+import { startAll, syncQueueJobs, type AllProcess } from '../../support/all-process';
 import { spawnCli } from '../../support/cli-process';
 import { reportFigure } from '../../support/fault-figures';
 import { assertNothingLeaked } from '../../support/leak-guard';
@@ -73,9 +73,9 @@ describe('a full Redis', () => {
 
     await waitUntil(
       'every queue to be empty',
-      async () => (await queueJobs(all, ['waiting', 'active', 'delayed', 'prioritized'])) === 0,
+      async () => (await syncQueueJobs(all.url, ['waiting', 'active', 'delayed', 'prioritized'])) === 0,
     );
-    expect(await queueJobs(all, ['failed'])).toBe(0);
+    expect(await syncQueueJobs(all.url, ['failed'])).toBe(0);
     expect(await all.metric('user_sync_dead_letter_jobs')).toBe(0);
     expect(await all.metricSum('user_sync_jobs_failed_total')).toBe(0);
     expect(await all.metricSum('user_sync_jobs_retried_total')).toBe(0);
@@ -88,16 +88,3 @@ describe('a full Redis', () => {
     });
   }, 240_000);
 });
-
-/** Jobs of the sync queues in these states, as /metrics reports them. */
-async function queueJobs(all: AllProcess, states: string[]): Promise<number> {
-  const samples = await fetchMetricSamples(all.url);
-  return samples
-    .filter(
-      sample =>
-        sample.name === 'user_sync_queue_jobs' &&
-        states.includes(sample.labels.state) &&
-        sample.labels.queue !== 'dead-letter',
-    )
-    .reduce((sum, sample) => sum + sample.value, 0);
-}
