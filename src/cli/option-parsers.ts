@@ -1,6 +1,14 @@
 /** Option value parsers: a bad value becomes commander's usage error (exit 2) naming the option. */
 import { InvalidArgumentError } from 'commander';
-import { ALL_QUEUES, SYNC_QUEUES, type QueueName, type SyncQueueName } from '../queues/queue-names';
+import {
+  CONSUMED_QUEUES,
+  deploymentQueues,
+  isWorkerQueueName,
+  type QueueName,
+  type WorkerQueueName,
+} from '../queues/queue-names';
+
+const KNOWN_QUEUES = deploymentQueues(true);
 
 export function parsePort(value: string): number {
   const port = /^\d+$/.test(value) ? Number(value) : Number.NaN;
@@ -23,25 +31,25 @@ export function parseSeconds(value: string): number {
   return parsed;
 }
 
-/** `--queues a,b`: sync queues only (nothing consumes dead-letter). */
-export function parseSyncQueueList(value: string): SyncQueueName[] {
+/** `--queues a,b`: the queues workers consume (nothing consumes dead-letter). */
+export function parseSyncQueueList(value: string): WorkerQueueName[] {
   const names = value
     .split(',')
     .map(name => name.trim())
     .filter(Boolean);
-  if (names.length === 0) throw new InvalidArgumentError(`must list queues: ${SYNC_QUEUES.join(', ')}.`);
-  const unknown = names.filter(name => !(SYNC_QUEUES as readonly string[]).includes(name));
+  if (names.length === 0) throw new InvalidArgumentError(`must list queues: ${CONSUMED_QUEUES.join(', ')}.`);
+  const unknown = names.filter(name => !isWorkerQueueName(name));
   if (unknown.length > 0) {
     throw new InvalidArgumentError(
-      `unknown queue ${unknown.join(', ')}; choose from ${SYNC_QUEUES.join(', ')}.`,
+      `unknown queue ${unknown.join(', ')}; choose from ${CONSUMED_QUEUES.join(', ')}.`,
     );
   }
-  return [...new Set(names)] as SyncQueueName[];
+  return [...new Set(names)] as WorkerQueueName[];
 }
 
 export function parseQueueName(value: string): QueueName {
-  if (!(ALL_QUEUES as readonly string[]).includes(value)) {
-    throw new InvalidArgumentError(`unknown queue; choose from ${ALL_QUEUES.join(', ')}.`);
+  if (!(KNOWN_QUEUES as readonly string[]).includes(value)) {
+    throw new InvalidArgumentError(`unknown queue; choose from ${KNOWN_QUEUES.join(', ')}.`);
   }
   return value as QueueName;
 }

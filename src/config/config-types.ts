@@ -50,7 +50,23 @@ export interface Config {
    * @defaultValue true
    */
   syncReferences: boolean;
+  identity: IdentityConfig;
   collections: CollectionNames;
+}
+
+/** SPEC §7: users born and changed in the identity provider (Clerk). */
+export interface IdentityConfig {
+  /**
+   * Whether the identity-sync queue exists here: workers serve it, the dashboard shows it. On when either
+   * Clerk variable is set, or IDENTITY_SYNC=true (worker pods that hold no Clerk secret).
+   */
+  enabled: boolean;
+  /** CLERK_WEBHOOK_SECRET: with it, `all` and `dev` serve the webhook, and `webhooks` can run. */
+  webhookSecret: string | undefined;
+  webhookPort: number;
+  /** CLERK_SECRET_KEY, for `import-identities`. */
+  secretKey: string | undefined;
+  apiUrl: string;
 }
 
 export interface CollectionNames {

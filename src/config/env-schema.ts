@@ -73,6 +73,30 @@ function redisTopologyProblems(env: {
   return problems;
 }
 
+/** Clerk's signing secret as its dashboard shows it: `whsec_` and the base64 key. */
+function webhookSecretProblem(value: string): string | undefined {
+  const key = value.startsWith('whsec_') ? value.slice('whsec_'.length) : undefined;
+  if (key === undefined) return 'must be the signing secret Clerk shows, starting with whsec_';
+  return /^[A-Za-z0-9+/]{16,}={0,2}$/.test(key) ? undefined : 'must be whsec_ followed by a base64 key';
+}
+
+function clerkSecretKeyProblem(value: string): string | undefined {
+  return /^sk_(live|test)_\S+$/.test(value)
+    ? undefined
+    : 'must be a Clerk secret key (sk_live_... or sk_test_...)';
+}
+
+function httpUrlProblem(value: string): string | undefined {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'https:' || url.protocol === 'http:' ? undefined : 'must be an http(s) URL';
+  } catch {
+    return 'must be an http(s) URL';
+  }
+}
+
+export const DEFAULT_CLERK_API_URL = 'https://api.clerk.com/v1';
+
 const collectionField = (fallback: string) => stringField(fallback, collectionNameProblem);
 
 export const envSchema = z
@@ -111,6 +135,11 @@ export const envSchema = z
     LISTENER_CHECKPOINT_EVERY_EVENTS: integerField(100, { min: 1 }),
     LISTENER_CHECKPOINT_EVERY_MS: integerField(1000, { min: 10 }),
     SYNC_REFERENCES: booleanField(true),
+    CLERK_WEBHOOK_SECRET: stringField(undefined, webhookSecretProblem, () => 'whsec_***'),
+    WEBHOOK_PORT: integerField(3001, { min: 0, max: 65535 }),
+    CLERK_SECRET_KEY: stringField(undefined, clerkSecretKeyProblem, () => 'sk_***'),
+    CLERK_API_URL: stringField(DEFAULT_CLERK_API_URL, httpUrlProblem),
+    IDENTITY_SYNC: booleanField(false),
     USERS_COLLECTION: collectionField('_users'),
     ACCOUNTS_COLLECTION: collectionField('_accounts'),
     CONTACTS_COLLECTION: collectionField('crm.contacts'),

@@ -65,6 +65,14 @@ function resolve(env: ParsedEnv): Config {
       checkpointEveryMs: env.LISTENER_CHECKPOINT_EVERY_MS,
     },
     syncReferences: env.SYNC_REFERENCES,
+    identity: {
+      enabled:
+        env.IDENTITY_SYNC || env.CLERK_WEBHOOK_SECRET !== undefined || env.CLERK_SECRET_KEY !== undefined,
+      webhookSecret: env.CLERK_WEBHOOK_SECRET,
+      webhookPort: env.WEBHOOK_PORT,
+      secretKey: env.CLERK_SECRET_KEY,
+      apiUrl: env.CLERK_API_URL,
+    },
     collections: {
       users: env.USERS_COLLECTION,
       accounts: env.ACCOUNTS_COLLECTION,

@@ -23,5 +23,11 @@ export function syncCollections(db: CollectionSource, names: CollectionNames): S
     contacts: collection(names.contacts),
     orders: collection(names.orders),
     tasks: collection(names.tasks),
+    clerkDeletions: collection(clerkDeletionsCollection(names)),
   };
+}
+
+/** Beside the users collection it belongs to, whatever USERS_COLLECTION names. */
+export function clerkDeletionsCollection(names: Pick<CollectionNames, 'users'>): string {
+  return `${names.users}.clerk_deletions`;
 }

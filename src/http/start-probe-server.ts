@@ -20,7 +20,8 @@ import { createMetricsRegistry } from '../metrics/create-metrics-registry';
 import { instrumentListener, type ListenerStatsSource } from '../metrics/instrument-listener';
 import { instrumentQueues } from '../metrics/instrument-queues';
 import { instrumentWorkerPool, type InstrumentedWorker } from '../metrics/instrument-worker-pool';
-import type { QueueName } from '../queues/queue-names';
+import { deploymentQueues, type QueueName } from '../queues/queue-names';
+import { instrumentIdentity } from '../metrics/instrument-identity';
 import type { RouteContext } from '../routes';
 import { basicAuth } from './basic-auth';
 import { createDashboardRouter } from './create-dashboard-router';
@@ -40,7 +41,8 @@ import { instrumentRedisHealth } from '../metrics/instrument-redis-health';
 
 /** What the server needs of `openServiceDependencies()`'s result (which satisfies it as is). */
 export interface ProbeServerDeps {
-  config: Pick<Config, 'host' | 'port' | 'dashboard'>;
+  /** `identity`: whether identity-sync is one of the queues shown and measured. */
+  config: Pick<Config, 'host' | 'port' | 'dashboard'> & Partial<Pick<Config, 'identity'>>;
   logger: Logger;
   mongo: { db: Pingable };
   redis: { ping(): Promise<string> };
@@ -136,8 +138,10 @@ export async function openProbeServer(options: OpenProbeServerOptions): Promise<
     attach({ deps, workers, listener }) {
       if (attached) throw new Error('probe server already attached to its role');
       attached = true;
-      instrumentQueues({ queues: deps.queues, registry, logger });
+      const queueNames = deploymentQueues(deps.config.identity?.enabled ?? false);
+      instrumentQueues({ queues: deps.queues, registry, logger, queueNames });
       const detachWorkers = workers ? instrumentWorkerPool(workers, registry) : () => {};
+      const detachIdentity = workers ? instrumentIdentity(workers, registry) : () => {};
       if (listener) instrumentListener(listener.stats, registry);
       if (deps.redisHealth) instrumentRedisHealth(deps.redisHealth, registry);
       probes = [
@@ -146,7 +150,11 @@ export async function openProbeServer(options: OpenProbeServerOptions): Promise<
         ...(listener ? [changeStreamProbe(listener.stats)] : []),
       ];
       if (access !== undefined)
-        board = createDashboardRouter({ queues: deps.queues, readOnly: config.dashboard.readOnly });
+        board = createDashboardRouter({
+          queues: deps.queues,
+          readOnly: config.dashboard.readOnly,
+          queueNames,
+        });
       logger.info(
         { url: server.url, dashboard: access?.mode ?? 'not served', readOnly: config.dashboard.readOnly },
         'role running: /readyz checks its servers',
@@ -155,6 +163,7 @@ export async function openProbeServer(options: OpenProbeServerOptions): Promise<
       releasers.add('http', async () => {
         draining = true;
         detachWorkers();
+        detachIdentity();
         await server.close();
       });
     },

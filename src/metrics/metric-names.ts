@@ -28,6 +28,11 @@ export const MetricNames = {
   redisErrors: 'user_sync_redis_errors_total',
   /** 1 for each Redis error seen within the last 30 s: what /readyz names. */
   redisErrorActive: 'user_sync_redis_error_active',
+  /** SPEC §7: identity events applied, by outcome (created, updated, unchanged, stale, conflict, deleted). */
+  identityOutcomes: 'user_sync_identity_events_applied_total',
+  /** Webhook deliveries answered, by HTTP status and event type. */
+  webhookRequests: 'user_sync_webhook_requests_total',
+  webhookDuration: 'user_sync_webhook_request_duration_seconds',
 } as const;
 
 /** Prefix of Node's process metrics (CPU, memory, event loop lag, GC). */

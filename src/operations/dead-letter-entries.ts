@@ -4,7 +4,7 @@
  */
 import type { Job, JobType, Queue } from 'bullmq';
 import { deadLetterJobId, type DeadLetterEntry } from '../dead-letter/dead-letter-entry';
-import { SYNC_QUEUES, isSyncQueueName, type SyncQueueName } from '../queues/queue-names';
+import { CONSUMED_QUEUES, isWorkerQueueName, type WorkerQueueName } from '../queues/queue-names';
 
 const ENTRY_STATES = [
   'waiting',
@@ -19,11 +19,11 @@ export interface DeadLetterJob {
   job: Job<DeadLetterEntry>;
   entry: DeadLetterEntry;
   /** The entry's original queue, when it is one of the sync queues. */
-  queue: SyncQueueName | undefined;
+  queue: WorkerQueueName | undefined;
 }
 
 /** Every entry, optionally only those from one queue; read in pages before anything changes them. */
-export async function listDeadLetters(deadLetter: Queue, queue?: SyncQueueName): Promise<DeadLetterJob[]> {
+export async function listDeadLetters(deadLetter: Queue, queue?: WorkerQueueName): Promise<DeadLetterJob[]> {
   const found = new Map<string, DeadLetterJob>();
   for (const state of ENTRY_STATES) {
     for (let start = 0; ; start += PAGE_SIZE) {
@@ -51,20 +51,20 @@ export async function listDeadLetters(deadLetter: Queue, queue?: SyncQueueName):
 export async function findDeadLetters(
   deadLetter: Queue,
   id: string,
-  queue?: SyncQueueName,
+  queue?: WorkerQueueName,
 ): Promise<DeadLetterJob[]> {
   const direct = (await deadLetter.getJob(id)) as Job<DeadLetterEntry> | undefined;
   if (direct !== undefined) {
     const entry = toDeadLetterJob(direct);
     return queue === undefined || entry.queue === queue ? [entry] : [];
   }
-  const candidates = queue === undefined ? SYNC_QUEUES : [queue];
+  const candidates = queue === undefined ? CONSUMED_QUEUES : [queue];
   const jobs = await Promise.all(candidates.map(name => deadLetter.getJob(deadLetterJobId(name, id))));
   return jobs.flatMap(job => (job === undefined ? [] : [toDeadLetterJob(job as Job<DeadLetterEntry>)]));
 }
 
 function toDeadLetterJob(job: Job<DeadLetterEntry>): DeadLetterJob {
   const entry = job.data;
-  const queue = typeof entry?.queue === 'string' && isSyncQueueName(entry.queue) ? entry.queue : undefined;
+  const queue = typeof entry?.queue === 'string' && isWorkerQueueName(entry.queue) ? entry.queue : undefined;
   return { job, entry, queue };
 }

@@ -9,13 +9,13 @@
  */
 import type { Job, Queue } from 'bullmq';
 import type { DeadLetterEntry } from '../dead-letter/dead-letter-entry';
-import { QueueNames, type QueueName, type SyncQueueName } from '../queues/queue-names';
+import { QueueNames, type QueueName, type WorkerQueueName } from '../queues/queue-names';
 import { findDeadLetters, listDeadLetters, type DeadLetterJob } from './dead-letter-entries';
 import { replayJobId, replayLineage } from './replay-job-id';
 
 export interface ReplaySelection {
   /** Only entries that came from this queue. */
-  queue?: SyncQueueName;
+  queue?: WorkerQueueName;
   /** Only this entry: its dead-letter job id or the original job's id. */
   id?: string;
   /** Every entry (narrowed by `queue` when given). */
@@ -24,7 +24,7 @@ export interface ReplaySelection {
 
 export interface ReplayedEntry {
   deadLetterId: string;
-  queue: SyncQueueName;
+  queue: WorkerQueueName;
   originalJobId: string;
   newJobId: string;
   /**

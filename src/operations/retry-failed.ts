@@ -10,12 +10,12 @@
  */
 import type { Job, Queue } from 'bullmq';
 import { deadLetterJobId } from '../dead-letter/dead-letter-entry';
-import { QueueNames, SYNC_QUEUES, type QueueName, type SyncQueueName } from '../queues/queue-names';
+import { QueueNames, CONSUMED_QUEUES, type QueueName, type WorkerQueueName } from '../queues/queue-names';
 
 const PAGE_SIZE = 500;
 
 export interface RetriedJob {
-  queue: SyncQueueName;
+  queue: WorkerQueueName;
   jobId: string;
 }
 
@@ -29,12 +29,12 @@ export interface RetryDeps {
 }
 
 export async function retryFailed(
-  selection: { queue?: SyncQueueName },
+  selection: { queue?: WorkerQueueName },
   deps: RetryDeps,
 ): Promise<RetryReport> {
   const report: RetryReport = { retried: [], skipped: [] };
   const deadLetter = deps.queues.get(QueueNames.deadLetter);
-  for (const queue of selection.queue === undefined ? SYNC_QUEUES : [selection.queue]) {
+  for (const queue of selection.queue === undefined ? CONSUMED_QUEUES : [selection.queue]) {
     for (const job of await listFailed(deps.queues.get(queue))) {
       const jobId = String(job.id);
       try {

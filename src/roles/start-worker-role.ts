@@ -1,13 +1,13 @@
 import { startDeadLetterExpiry } from '../dead-letter/expire-dead-letters';
 import type { Releasers } from '../lifecycle/releasers';
-import { QueueNames, SYNC_QUEUES, type SyncQueueName } from '../queues/queue-names';
+import { QueueNames, workerQueues, type WorkerQueueName } from '../queues/queue-names';
 import { SyncWorkerPool } from '../worker/sync-worker-pool';
 import { CLOSE_TIMEOUT_MS, type ServiceDependencies } from './service-dependencies';
 
 export async function startWorkerRole(
   deps: ServiceDependencies,
   releasers: Releasers,
-  queueNames: readonly SyncQueueName[] = SYNC_QUEUES,
+  queueNames: readonly WorkerQueueName[] = workerQueues(deps.config.identity.enabled),
 ): Promise<SyncWorkerPool> {
   const pool = new SyncWorkerPool({
     config: deps.config,

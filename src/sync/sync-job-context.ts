@@ -10,6 +10,8 @@ export interface SyncCollections {
   contacts: Collection<Document>;
   orders: Collection<Document>;
   tasks: Collection<Document>;
+  /** identity-sync's record of deleted provider ids (`<users>.clerk_deletions`). */
+  clerkDeletions?: Collection<Document>;
 }
 
 export interface FollowUpJob {

@@ -5,7 +5,7 @@
  */
 import { DelayedError, type Job, type Queue } from 'bullmq';
 import type { Logger } from 'pino';
-import type { QueueName, SyncQueueName } from '../queues/queue-names';
+import type { QueueName, WorkerQueueName } from '../queues/queue-names';
 import { QueueNames } from '../queues/queue-names';
 import type { SyncCollections, SyncJobContext } from '../sync/sync-job-context';
 import {
@@ -36,7 +36,7 @@ export interface SyncJobDeps {
 }
 
 export async function runSyncJob(
-  queue: SyncQueueName,
+  queue: WorkerQueueName,
   processor: SyncProcessor,
   job: Job,
   deps: SyncJobDeps,

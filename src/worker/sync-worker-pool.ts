@@ -6,7 +6,7 @@ import type { ConnectionOptions, Job, Worker } from 'bullmq';
 import { RepeatingErrorLog } from '../logging/repeating-error-log';
 import { SyncWorker } from './sync-worker';
 import type { Config } from '../config/config-types';
-import type { SyncQueueName } from '../queues/queue-names';
+import type { WorkerQueueName } from '../queues/queue-names';
 import { isUnrecoverable } from '../dead-letter/dead-letter-entry';
 import { processors } from './processors';
 import { runSyncJob, sendToDeadLetter, type SyncJobDeps } from './run-sync-job';
@@ -16,7 +16,7 @@ export interface SyncWorkerPoolOptions extends SyncJobDeps {
   connection: ConnectionOptions;
   queues: SyncJobDeps['queues'];
   /** Which queues this process serves. */
-  queueNames: readonly SyncQueueName[];
+  queueNames: readonly WorkerQueueName[];
 }
 
 export class SyncWorkerPool {
@@ -44,7 +44,7 @@ export class SyncWorkerPool {
     return this.closing;
   }
 
-  private createWorker(queue: SyncQueueName): Worker {
+  private createWorker(queue: WorkerQueueName): Worker {
     const { config, connection, logger } = this.options;
     const log = logger.child({ role: 'worker', queue });
     const worker = new SyncWorker(

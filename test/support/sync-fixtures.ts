@@ -49,7 +49,7 @@ export async function insertAll(
   documents: Partial<Record<keyof SyncCollections, Document[]>>,
 ) {
   for (const [name, docs] of Object.entries(documents) as [keyof SyncCollections, Document[]][]) {
-    if (docs.length > 0) await collections[name].insertMany(docs);
+    if (docs.length > 0) await collections[name]?.insertMany(docs);
   }
 }
 

@@ -7,7 +7,7 @@ export const allCommand = defineCommand({
   name: 'all',
   configure: command =>
     command.description(
-      'listener + worker + dashboard in one process; /readyz answers 200 once MongoDB and Redis answer and the change stream is open',
+      'listener + worker + dashboard (+ webhooks when CLERK_WEBHOOK_SECRET is set) in one process; /readyz answers 200 once MongoDB and Redis answer and the change stream is open',
     ),
   run: async (_options, context) => {
     const access = dashboardAccess(loadConfig(context.env));

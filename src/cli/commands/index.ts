@@ -9,12 +9,14 @@ import { replayCommand } from './replay';
 import { resyncCommand } from './resync';
 import { retryCommand } from './retry';
 import { verifyCommand } from './verify';
+import { webhooksCommand } from './webhooks';
 import { workerCommand } from './worker';
 
 export const COMMANDS: readonly CommandDefinition[] = [
   listenerCommand,
   workerCommand,
   dashboardCommand,
+  webhooksCommand,
   allCommand,
   devCommand,
   replayCommand,

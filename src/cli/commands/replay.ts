@@ -1,11 +1,11 @@
 import { parseSyncQueue } from '../../operations/parse-sync-queue';
-import type { SyncQueueName } from '../../queues/queue-names';
+import type { WorkerQueueName } from '../../queues/queue-names';
 import { ExitCodes } from '../cli-context';
 import { defineCommand } from '../command-definition';
 
 export interface ReplayOptions {
   /** Only entries whose original queue is this one. */
-  queue?: SyncQueueName;
+  queue?: WorkerQueueName;
   /** One entry: the dead-letter job id (`owner-sync__123`) or the original job id (`123`). */
   id?: string;
   all?: boolean;

@@ -1,12 +1,12 @@
 import { parseSyncQueue } from '../../operations/parse-sync-queue';
 import { plural, summarizeByQueue } from '../../operations/summarize-by-queue';
-import type { SyncQueueName } from '../../queues/queue-names';
+import type { WorkerQueueName } from '../../queues/queue-names';
 import { ExitCodes } from '../cli-context';
 import { defineCommand } from '../command-definition';
 
 export interface RetryOptions {
   /** Only this queue's failed jobs; every sync queue when omitted. */
-  queue?: SyncQueueName;
+  queue?: WorkerQueueName;
 }
 
 export const retryCommand = defineCommand<RetryOptions>({

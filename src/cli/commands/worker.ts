@@ -1,10 +1,10 @@
-import { SYNC_QUEUES, type SyncQueueName } from '../../queues/queue-names';
+import type { WorkerQueueName } from '../../queues/queue-names';
 import { defineCommand } from '../command-definition';
 import { parseSyncQueueList } from '../option-parsers';
 
 export interface WorkerOptions {
   /** Queues to consume; all sync queues when omitted. */
-  queues?: SyncQueueName[];
+  queues?: WorkerQueueName[];
 }
 
 export const workerCommand = defineCommand<WorkerOptions>({
@@ -14,7 +14,7 @@ export const workerCommand = defineCommand<WorkerOptions>({
       .description('process sync jobs; run any number of these on any number of machines')
       .option(
         '--queues <a,b>',
-        'comma-separated queues to consume (default: every sync queue)',
+        'comma-separated queues to consume (default: every sync queue, and identity-sync where it is on)',
         parseSyncQueueList,
       ),
   run: async (options, context) => {
@@ -23,7 +23,7 @@ export const workerCommand = defineCommand<WorkerOptions>({
       import('../../roles/start-worker-role'),
     ]);
     return runServiceRole(context, 'worker', async (deps, releasers, http) => {
-      const pool = await startWorkerRole(deps, releasers, options.queues ?? SYNC_QUEUES);
+      const pool = await startWorkerRole(deps, releasers, options.queues);
       http.attach({ deps, workers: pool.workers });
     });
   },

@@ -10,6 +10,7 @@ export interface UserFields {
   email?: string;
   phone?: string | null;
   image?: string | null;
+  clerk_id?: string;
 }
 
 export const userSchema = new Schema<UserFields>(
@@ -21,8 +22,14 @@ export const userSchema = new Schema<UserFields>(
     email: { type: String },
     phone: { type: String },
     image: { type: String },
+    clerk_id: { type: String },
   },
   PLATFORM_SCHEMA_OPTIONS,
 );
 // owner-sync looks up an account's owner.
 userSchema.index({ account: 1, is_owner: 1 });
+// identity-sync matches the provider's users by their id (SPEC §7); most platform users have none.
+userSchema.index(
+  { clerk_id: 1 },
+  { unique: true, partialFilterExpression: { clerk_id: { $type: 'string' } } },
+);
