@@ -3,6 +3,7 @@ import type { CommandDefinition } from '../command-definition';
 import { allCommand } from './all';
 import { dashboardCommand } from './dashboard';
 import { devCommand } from './dev';
+import { importIdentitiesCommand } from './import-identities';
 import { listenerCommand } from './listener';
 import { mongoEmulatorCommand } from './mongo-emulator';
 import { replayCommand } from './replay';
@@ -22,6 +23,7 @@ export const COMMANDS: readonly CommandDefinition[] = [
   replayCommand,
   retryCommand,
   resyncCommand,
+  importIdentitiesCommand,
   verifyCommand,
   mongoEmulatorCommand,
 ];
