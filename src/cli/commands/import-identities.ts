@@ -1,14 +1,28 @@
 import { loadConfig } from '../../config/load-config';
 import { ExitCodes } from '../cli-context';
 import { defineCommand } from '../command-definition';
+import { InvalidArgumentError } from 'commander';
 
-export const importIdentitiesCommand = defineCommand({
+function parsePageSize(value: string): number {
+  const size = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+  if (!(size >= 1 && size <= 500)) throw new InvalidArgumentError('must be an integer from 1 to 500.');
+  return size;
+}
+
+export interface ImportIdentitiesOptions {
+  /** Users per request to Clerk's API (its maximum is 500). */
+  pageSize: number;
+}
+
+export const importIdentitiesCommand = defineCommand<ImportIdentitiesOptions>({
   name: 'import-identities',
   configure: command =>
-    command.description(
-      'import every user Clerk already has (CLERK_SECRET_KEY; CLERK_API_URL optional) through identity-sync; safe to run again',
-    ),
-  run: async (_options, context) => {
+    command
+      .description(
+        'import every user Clerk already has (CLERK_SECRET_KEY; CLERK_API_URL optional) through identity-sync; safe to run again',
+      )
+      .option('--page-size <n>', 'users per request to Clerk (1-500)', parsePageSize, 100),
+  run: async (options, context) => {
     const { identity } = loadConfig(context.env);
     if (identity.secretKey === undefined) {
       context.stderr.write(
@@ -43,6 +57,7 @@ export const importIdentitiesCommand = defineCommand({
           {
             apiUrl: identity.apiUrl,
             secretKey,
+            pageSize: options.pageSize,
             onRetry: (waitMs, status) =>
               bar?.update({ note: `(HTTP ${status}: waiting ${Math.ceil(waitMs / 1000)} s)` }),
           },

@@ -10,7 +10,8 @@ import { TEST_WEBHOOK_SECRET } from '../../support/clerk-webhooks';
 export interface WebhookStack extends AllStack {
   webhookUrl: string;
   identityQueue: Queue;
-  userByClerkId(clerkId: string): Promise<Document | null>;
+  /** undefined while there is none, so `waitUntil` can wait for it. */
+  userByClerkId(clerkId: string): Promise<Document | undefined>;
   identityJobs(): Promise<number>;
 }
 
@@ -25,7 +26,8 @@ export function useWebhookStack(env: Record<string, string> = {}): WebhookStack 
       connection: { url: stack.redis.url },
       prefix: stack.env.QUEUE_PREFIX,
     });
-    stack.userByClerkId = clerkId => stack.db.collection('_users').findOne({ clerk_id: clerkId });
+    stack.userByClerkId = async clerkId =>
+      (await stack.db.collection('_users').findOne({ clerk_id: clerkId })) ?? undefined;
     stack.identityJobs = async () =>
       Object.values(await stack.identityQueue.getJobCounts()).reduce((sum, count) => sum + count, 0);
   });
