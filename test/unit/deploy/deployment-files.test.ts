@@ -2,7 +2,7 @@
  * No Docker engine runs where these tests run, so the deployment files are checked as data: the compose
  * file parsed as YAML (anchors and merge keys resolved, as Compose does), the Dockerfile read as text.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 
@@ -108,34 +108,22 @@ describe('Dockerfile', () => {
 });
 
 describe('docs/kubernetes.md', () => {
-  const blocks = [...read('docs/kubernetes.md').matchAll(/```yaml\n([\s\S]*?)```/g)].flatMap(([, text]) =>
-    text.split(/^---$/m).map(document => parse(document) as unknown),
-  );
+  const doc = read('docs/kubernetes.md');
+  const deployFiles = (directory: string): string[] =>
+    readdirSync(join(ROOT, directory), { withFileTypes: true }).flatMap(entry =>
+      entry.isDirectory() ? deployFiles(join(directory, entry.name)) : [join(directory, entry.name)],
+    );
 
-  it('parses as YAML, every block', () => {
-    expect(blocks.length).toBeGreaterThan(0);
+  it('links every file of deploy/ (the manifests, alerts, autoscaler values and dashboard)', () => {
+    const linked = [...doc.matchAll(/\]\(\.\.\/(deploy\/[^)]+)\)/g)].map(([, path]) => path);
+    // The unit tests of the alerts and the lint settings are for maintainers, named in the prose.
+    const forUsers = deployFiles('deploy').filter(file => !/(\.test\.yml|\/\.yamllint)$/.test(file));
+    expect(forUsers.length).toBeGreaterThan(10);
+    expect(forUsers.filter(file => !linked.includes(file))).toEqual([]);
   });
 
-  it('runs verify as a CronJob that fails its Job, once, when verify exits 1', () => {
-    interface CronJob {
-      kind: string;
-      spec: {
-        concurrencyPolicy: string;
-        jobTemplate: {
-          spec: {
-            backoffLimit: number;
-            template: { spec: { restartPolicy: string; containers: { args: string[] }[] } };
-          };
-        };
-      };
-    }
-    const cron = blocks.find(
-      (block): block is CronJob => (block as { kind?: string } | null)?.kind === 'CronJob',
-    );
-    const job = cron?.spec.jobTemplate.spec;
-    expect(job?.backoffLimit).toBe(0);
-    expect(job?.template.spec.restartPolicy).toBe('Never');
-    expect(job?.template.spec.containers[0].args[0]).toBe('verify');
-    expect(cron?.spec.concurrencyPolicy).toBe('Forbid');
+  it('carries no manifest of its own: the tested files are the only copy', () => {
+    const blocks = [...doc.matchAll(/```ya?ml\n([\s\S]*?)```/g)].map(([, text]) => text);
+    expect(blocks.filter(text => /^\s*(apiVersion|groups|kind):/m.test(text))).toEqual([]);
   });
 });
