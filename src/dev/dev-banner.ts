@@ -6,6 +6,7 @@ export interface DevBannerInput {
   redis: { url: string; source: string };
   sample: Record<string, number>;
   simulateEveryMs: number | undefined;
+  webhook: { url: string; secret: string; simulatedEveryMs: number | undefined };
 }
 
 export function devBanner(input: DevBannerInput): string {
@@ -26,6 +27,11 @@ export function devBanner(input: DevBannerInput): string {
     input.simulateEveryMs === undefined
       ? '  changes     none simulated (run `npm run dev -- --simulate` to see jobs flow)'
       : `  changes     a sample user changes every ${input.simulateEveryMs} ms`,
+    `  webhooks    POST ${input.webhook.url}`,
+    `  secret      ${input.webhook.secret}  (CLERK_WEBHOOK_SECRET: sign test events with it)`,
+    input.webhook.simulatedEveryMs === undefined
+      ? '  Clerk       no events simulated (run `npm run dev -- --simulate-clerk` to send signed ones)'
+      : `  Clerk       a signed user event every ${input.webhook.simulatedEveryMs} ms`,
     '  Ctrl-C stops everything (twice: at once).',
     '',
   ];

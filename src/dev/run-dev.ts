@@ -18,7 +18,9 @@ import { startAllRoles } from '../roles/start-all-roles';
 import type { CliContext } from '../cli/cli-context';
 import { devBanner } from './dev-banner';
 import { loadMongoEmulator } from './load-mongo-emulator';
-import { loadSampleData, sampleSimulatedUserIds } from './sample-data';
+import { loadSampleData, sampleClerkPersonas, sampleSimulatedUserIds } from './sample-data';
+import { simulateClerk } from './simulate-clerk';
+import { CLERK_WEBHOOK_PATH } from '../webhooks/start-webhook-server';
 import { simulateChanges } from './simulate-changes';
 import { startRedisServer } from './start-redis-server';
 
@@ -26,6 +28,8 @@ export interface DevOptions {
   /** Keep changing sample users. */
   simulate: boolean;
   simulateEveryMs: number;
+  /** Keep sending signed Clerk events to the webhook endpoint. */
+  simulateClerk: boolean;
 }
 
 /** The database `dev` uses on the embedded emulator. */
@@ -63,11 +67,20 @@ export async function runDev(options: DevOptions, context: CliContext): Promise<
       // Only this machine can reach a dev dashboard unless HOST says otherwise.
       HOST: set(context.env.HOST) ? context.env.HOST : '127.0.0.1',
       ...(credentials ? { DASHBOARD_USER: credentials.user, DASHBOARD_PASSWORD: credentials.password } : {}),
+      // The webhook endpoint always runs in dev, with a secret made for the run unless one is given.
+      CLERK_WEBHOOK_SECRET: given.identity.webhookSecret ?? `whsec_${randomBytes(24).toString('base64')}`,
+      // A dev stack on a free port (PORT=0, as tests run it) takes a free one for its webhook too.
+      WEBHOOK_PORT: set(context.env.WEBHOOK_PORT)
+        ? context.env.WEBHOOK_PORT
+        : context.env.PORT?.trim() === '0'
+          ? '0'
+          : '3001',
     };
     const config = loadConfig(env);
     const deps = await openServiceDependencies(config, logger, releasers, 'dev');
     const sample = await loadSampleData(deps.collections);
-    const { server, listener } = await startAllRoles(deps, releasers, 'dev');
+    const { server, listener, webhooks } = await startAllRoles(deps, releasers, 'dev');
+    const webhookUrl = `${webhooks?.url ?? ''}${CLERK_WEBHOOK_PATH}`;
     // The listener starts from "now" (a fresh Redis has no checkpoint): a change made before its stream
     // is open would never be seen, so nothing is simulated, or announced, before that.
     await waitForStream(listener.stats);
@@ -80,6 +93,16 @@ export async function runDev(options: DevOptions, context: CliContext): Promise<
       });
       releasers.add('simulation', () => simulation.stop());
     }
+    if (options.simulateClerk) {
+      const clerk = simulateClerk({
+        webhookUrl,
+        secret: config.identity.webhookSecret ?? '',
+        personas: sampleClerkPersonas(),
+        intervalMs: options.simulateEveryMs,
+        logger,
+      });
+      releasers.add('clerk simulation', () => clerk.stop());
+    }
     context.stdout.write(
       devBanner({
         dashboardUrl: server.url,
@@ -88,6 +111,11 @@ export async function runDev(options: DevOptions, context: CliContext): Promise<
         redis: { url: config.redis.address, source: redis.source },
         sample,
         simulateEveryMs: options.simulate ? options.simulateEveryMs : undefined,
+        webhook: {
+          url: webhookUrl,
+          secret: config.identity.webhookSecret ?? '',
+          simulatedEveryMs: options.simulateClerk ? options.simulateEveryMs : undefined,
+        },
       }),
     );
   } catch (error) {

@@ -7,6 +7,7 @@
 import { ObjectId, type AnyBulkWriteOperation, type Document } from 'mongodb';
 import type { SyncCollections } from '../sync/sync-job-context';
 import { toOwner, toUserMeta } from '../sync/user-meta';
+import type { ClerkPersona } from './simulate-clerk';
 
 export interface SampleData {
   accounts: Document[];
@@ -44,6 +45,8 @@ export function sampleData(): SampleData {
     is_owner: false,
     ...person,
     image: index % 2 === 0 ? `https://avatars.example/staff-${index + 1}.png` : undefined,
+    // Staff sign in through the identity provider: `dev --simulate-clerk` renames them there.
+    clerk_id: clerkIdOf(person.name),
   }));
   const data: SampleData = {
     accounts: [{ _id: agency, name: 'Agency (fulfilment)' }],
@@ -145,6 +148,25 @@ export function sampleSimulatedUserIds(): ObjectId[] {
   const staff = sampleStaffIds();
   const owners = sampleOwnerIds();
   return staff.flatMap((id, index) => (index < owners.length ? [id, owners[index]] : [id]));
+}
+
+function clerkIdOf(name: string): string {
+  return `user_sample_${name.split(' ')[0].toLowerCase()}`;
+}
+
+/** The staff as Clerk knows them, for `dev --simulate-clerk`. */
+export function sampleClerkPersonas(): ClerkPersona[] {
+  return STAFF.map((person, index) => {
+    const [firstName, ...rest] = person.name.split(' ');
+    return {
+      clerkId: clerkIdOf(person.name),
+      firstName,
+      lastName: rest.join(' '),
+      email: person.email,
+      ...('phone' in person ? { phone: person.phone } : {}),
+      ...(index % 2 === 0 ? { image: `https://avatars.example/staff-${index + 1}.png` } : {}),
+    };
+  });
 }
 
 /** MongoDB stores no `undefined`; dropping the keys keeps the sample documents what the copies assume. */

@@ -22,6 +22,57 @@ const metaOf = (user: Document) => ({
 describe('user-sync dev', () => {
   afterAll(() => assertNothingLeaked());
 
+  it('--simulate-clerk: the banner prints the webhook URL and secret, and signed Clerk events reach the copies', async () => {
+    const dev = spawnCli(['dev', '--simulate-clerk', '--simulate-every', '300'], {
+      PORT: '0',
+      LOG_LEVEL: 'warn',
+    });
+    let client: MongoClient | undefined;
+    try {
+      await dev.waitFor(/Ctrl-C stops everything/);
+      const banner = dev.stdout();
+      const webhookUrl = /webhooks\s+POST (http:\/\/\S+)/.exec(banner)?.[1];
+      const secret = /secret\s+(whsec_\S+)/.exec(banner)?.[1];
+      const mongoUrl = /MongoDB\s+(mongodb:\/\/\S+)/.exec(banner)?.[1];
+      expect(webhookUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/webhooks\/clerk$/);
+      // The printed secret is the one the endpoint verifies with: an event signed with it is accepted.
+      const { Webhook } = await import('svix');
+      const body = JSON.stringify({ type: 'email.created', object: 'event', data: {} });
+      const at = new Date();
+      const accepted = await fetch(webhookUrl!, {
+        method: 'POST',
+        headers: {
+          'svix-id': 'msg_dev_test',
+          'svix-timestamp': String(Math.floor(at.getTime() / 1000)),
+          'svix-signature': new Webhook(secret!).sign('msg_dev_test', at, body),
+        },
+        body,
+      });
+      expect(accepted.status).toBe(200);
+
+      client = trackMongoClient(await MongoClient.connect(mongoUrl!), 'dev clerk test');
+      const db = client.db('user-sync');
+      await waitUntil(
+        'a Clerk rename to reach an order and a task',
+        async () =>
+          (await db
+            .collection('_store.orders')
+            .countDocuments({ 'metadata.dashclicks_team.manager.name': { $regex: '\\(clerk v\\d+\\)$' } })) >
+            0 &&
+          (await db
+            .collection('projects.tasks')
+            .countDocuments({ 'order_metadata.responsible.name': { $regex: '\\(clerk v\\d+\\)$' } })) > 0,
+        { timeoutMs: 30_000, everyMs: 100 },
+      );
+      await client.close();
+      client = undefined;
+      expect(await dev.stop()).toEqual({ code: 0, signal: null });
+    } finally {
+      await client?.close();
+      await dev.stop();
+    }
+  });
+
   it('starts on embedded defaults, serves the dashboard with the printed credentials, and syncs simulated changes', async () => {
     const dev = spawnCli(['dev', '--simulate', '--simulate-every', '400'], { PORT: '0', LOG_LEVEL: 'warn' });
     let client: MongoClient | undefined;
