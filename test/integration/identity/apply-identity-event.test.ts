@@ -37,8 +37,11 @@ describe('applyIdentityEvent under concurrency', () => {
   });
 
   const collections = () => syncCollections(db, loadConfig({}).collections);
-  const updated = (user: ClerkUserShape): IdentityJobData => ({
-    type: 'user.updated',
+  const updated = (
+    user: ClerkUserShape,
+    type: 'user.created' | 'user.updated' = 'user.updated',
+  ): IdentityJobData => ({
+    type,
     source: 'webhook',
     user: slimUser(checkClerkUser(clerkUser(user), 'data')),
   });
@@ -68,7 +71,7 @@ describe('applyIdentityEvent under concurrency', () => {
 
   it('two creates of one Clerk user at once make one users document', async () => {
     const user = { id: 'user_twice', email: 'twice@example.com', first_name: 'Twice', updated_at: 5 };
-    const created: IdentityJobData = { ...updated(user), type: 'user.created' };
+    const created = updated(user, 'user.created');
     const outcomes = await Promise.all([
       applyIdentityEvent(collections(), created),
       applyIdentityEvent(collections(), created),
