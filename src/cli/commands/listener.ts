@@ -4,7 +4,7 @@ export const listenerCommand = defineCommand({
   name: 'listener',
   configure: command =>
     command.description(
-      'watch the users change stream and enqueue sync jobs; saves its resume token after enqueueing; one active listener per deployment, others stand by',
+      'watch the change stream of users (and, with SYNC_REFERENCES, the join fields of orders, tasks, accounts and contacts) and enqueue sync jobs; saves its resume token after enqueueing; one active listener per deployment, others stand by',
     ),
   run: async (_options, context) => {
     const [{ runServiceRole }, { startListenerRole }] = await Promise.all([
