@@ -8,7 +8,6 @@ import { isConfigError } from '../config/config-error';
 import { isServerUnreachable } from '../errors/server-unreachable';
 import { isRedisCredentialsRefused } from '../errors/redis-credentials-refused';
 import { describeRedisError, isRedisCredentialError } from '../errors/redis-error';
-import { scrubText } from '../logging/scrub-secrets';
 import { ExitCodes, type CliContext } from './cli-context';
 import { COMMANDS } from './commands';
 import { createProgram } from './create-program';
@@ -30,6 +29,8 @@ export async function runCli(argv: readonly string[], context: CliContext): Prom
         ? ExitCodes.ok
         : ExitCodes.usage;
     }
+    // Only failures need it, and it brings pino along: `--help` and a clean run start faster without.
+    const { scrubText } = await import('../logging/scrub-secrets');
     if (isServerUnreachable(error) || isRedisCredentialsRefused(error)) {
       context.stderr.write(`user-sync ${argv[2]}: ${scrubText((error as Error).message)}\n`);
       return ExitCodes.failure;

@@ -4,10 +4,9 @@
  * still releases whatever was already opened.
  */
 import { loadConfig } from '../config/load-config';
-import type { Config } from '../config/config-types';
 import { handleShutdownSignals } from '../lifecycle/handle-shutdown-signals';
 import { Releasers } from '../lifecycle/releasers';
-import { createLogger, type Logger } from '../logging/create-logger';
+import { createLogger } from '../logging/create-logger';
 import { openProbeServer, type ProbeServer } from '../http/start-probe-server';
 import { DependencyStatus } from '../roles/dependency-status';
 import { openServiceDependencies, type ServiceDependencies } from '../roles/service-dependencies';
@@ -45,26 +44,4 @@ export async function runServiceRole(
     return ExitCodes.failure;
   }
   return new Promise<number>(() => {});
-}
-
-/** One-shot commands (verify, resync): open, run, release, answer with the command's exit code. */
-export async function withServiceDependencies(
-  context: CliContext,
-  role: string,
-  run: (deps: ServiceDependencies, logger: Logger, config: Config) => Promise<number>,
-): Promise<number> {
-  const config = loadConfig(context.env);
-  // One-shot commands speak to a person on stdout; their logs go to stderr at warn and above.
-  const logger = createLogger({
-    ...config,
-    logLevel: context.env.LOG_LEVEL ? config.logLevel : 'warn',
-    destination: process.stderr,
-  }).child({ role });
-  const releasers = new Releasers(logger);
-  try {
-    const deps = await openServiceDependencies(config, logger, releasers, role, { failFast: true });
-    return await run(deps, logger, config);
-  } finally {
-    await releasers.release();
-  }
 }

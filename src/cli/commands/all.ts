@@ -1,5 +1,3 @@
-import { loadConfig } from '../../config/load-config';
-import { dashboardAccess } from '../../http/dashboard-credentials';
 import { ExitCodes } from '../cli-context';
 import { defineCommand } from '../command-definition';
 
@@ -10,6 +8,10 @@ export const allCommand = defineCommand({
       'listener + worker + dashboard (+ webhooks when CLERK_WEBHOOK_SECRET is set) in one process; /readyz answers 200 once MongoDB and Redis answer and the change stream is open',
     ),
   run: async (_options, context) => {
+    const [{ loadConfig }, { dashboardAccess }] = await Promise.all([
+      import('../../config/load-config'),
+      import('../../http/dashboard-credentials'),
+    ]);
     const access = dashboardAccess(loadConfig(context.env));
     if (access.mode === 'refused') {
       context.stderr.write(`user-sync all: ${access.problem}\n`);

@@ -1,5 +1,3 @@
-import { loadConfig } from '../../config/load-config';
-import { dashboardAccess } from '../../http/dashboard-credentials';
 import { ExitCodes } from '../cli-context';
 import { defineCommand } from '../command-definition';
 
@@ -10,6 +8,10 @@ export const dashboardCommand = defineCommand({
       'Bull Board at / (API under /api/) for every queue incl. dead-letter, behind credentials; open /healthz, /readyz, /metrics on PORT',
     ),
   run: async (_options, context) => {
+    const [{ loadConfig }, { dashboardAccess }] = await Promise.all([
+      import('../../config/load-config'),
+      import('../../http/dashboard-credentials'),
+    ]);
     const access = dashboardAccess(loadConfig(context.env));
     if (access.mode === 'refused') {
       context.stderr.write(`user-sync dashboard: ${access.problem}\n`);

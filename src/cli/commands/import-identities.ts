@@ -1,4 +1,3 @@
-import { loadConfig } from '../../config/load-config';
 import { ExitCodes } from '../cli-context';
 import { defineCommand } from '../command-definition';
 import { InvalidArgumentError } from 'commander';
@@ -23,6 +22,7 @@ export const importIdentitiesCommand = defineCommand<ImportIdentitiesOptions>({
       )
       .option('--page-size <n>', 'users per request to Clerk (1-500)', parsePageSize, 100),
   run: async (options, context) => {
+    const { loadConfig } = await import('../../config/load-config');
     const { identity } = loadConfig(context.env);
     if (identity.secretKey === undefined) {
       context.stderr.write(

@@ -3,13 +3,7 @@
  * MONGO_URL. The emulator is loaded only inside `run`: production commands never load it, and the production
  * image does not contain it (it is a development dependency).
  */
-import pino from 'pino';
-import { loadConfig } from '../../config/load-config';
-import { loadMongoEmulator } from '../../dev/load-mongo-emulator';
 import { isNamed } from '../../errors/error-shape';
-import { handleShutdownSignals } from '../../lifecycle/handle-shutdown-signals';
-import { Releasers } from '../../lifecycle/releasers';
-import { createLogger } from '../../logging/create-logger';
 import { ExitCodes } from '../cli-context';
 import { defineCommand } from '../command-definition';
 import { parsePort, parsePositiveInt } from '../option-parsers';
@@ -40,6 +34,22 @@ export const mongoEmulatorCommand = defineCommand<MongoEmulatorCommandOptions>({
       .option('--oplog-events <n>', 'change events kept for resuming change streams', parsePositiveInt)
       .option('--verbose', 'log every command'),
   run: async (options, context) => {
+    // Loaded here, not at the top: `--help` and every other command start without them.
+    const [
+      { default: pino },
+      { loadConfig },
+      { loadMongoEmulator },
+      { handleShutdownSignals },
+      { Releasers },
+      { createLogger },
+    ] = await Promise.all([
+      import('pino'),
+      import('../../config/load-config'),
+      import('../../dev/load-mongo-emulator'),
+      import('../../lifecycle/handle-shutdown-signals'),
+      import('../../lifecycle/releasers'),
+      import('../../logging/create-logger'),
+    ]);
     const config = loadConfig(context.env);
     // Logs go to stderr so stdout carries only the URI, for scripts to capture.
     const logger = createLogger({ ...config, destination: pino.destination({ dest: 2, sync: true }) }).child({

@@ -41,7 +41,7 @@ export const resyncCommand = defineCommand<ResyncOptions>({
       ? { all: true }
       : { userIds: options.user, accountIds: options.account, orderIds: options.order };
     const [{ withServiceDependencies }, { enqueueResync }, { SingleBar, Presets }] = await Promise.all([
-      import('../service-runner'),
+      import('../one-shot-runner'),
       import('../../resync/enqueue-resync'),
       import('cli-progress'),
     ]);

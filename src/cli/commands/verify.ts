@@ -32,7 +32,7 @@ export const verifyCommand = defineCommand<VerifyOptions>({
       { enqueueRepairs },
       { formatDriftReport, driftReportJson },
     ] = await Promise.all([
-      import('../service-runner'),
+      import('../one-shot-runner'),
       import('../../verify/audit-drift'),
       import('../../verify/classify-in-flight'),
       import('../../verify/enqueue-repairs'),

@@ -1,4 +1,3 @@
-import { loadConfig } from '../../config/load-config';
 import { ExitCodes } from '../cli-context';
 import { defineCommand } from '../command-definition';
 
@@ -9,6 +8,7 @@ export const webhooksCommand = defineCommand({
       "the identity provider's webhook endpoint: POST /webhooks/clerk on WEBHOOK_PORT (default 3001), verified with CLERK_WEBHOOK_SECRET; probes and /metrics on PORT",
     ),
   run: async (_options, context) => {
+    const { loadConfig } = await import('../../config/load-config');
     if (loadConfig(context.env).identity.webhookSecret === undefined) {
       context.stderr.write(
         "user-sync webhooks: CLERK_WEBHOOK_SECRET is not set: give it the endpoint's signing secret from Clerk's dashboard (whsec_...)\n",
