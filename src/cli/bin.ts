@@ -2,6 +2,14 @@
 /** `user-sync <command>`: parse, dispatch, exit. Everything else lives in the command files. */
 import { runCli } from './run-cli';
 
+// A reader that stops early (`user-sync verify | head`) closes the pipe: that is the reader's choice,
+// not a failure of the command, so it ends quietly with 0 rather than a stack trace and exit 1.
+for (const stream of [process.stdout, process.stderr])
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(0);
+  });
+
 void runCli(process.argv, { env: process.env, stdout: process.stdout, stderr: process.stderr }).then(code => {
   process.exitCode = code;
 });

@@ -31,6 +31,8 @@ export const replayCommand = defineCommand<ReplayOptions>({
     ]);
     const report = await withQueues(context.env, 'replay', queues => replayDeadLetters(options, { queues }));
     context.stdout.write(formatReplayReport(report, options.id));
-    return ExitCodes.ok;
+    // An id that names no entry is a mistake to show a script, not a quiet success.
+    const nothingFound = options.id !== undefined && report.replayed.length + report.skipped.length === 0;
+    return nothingFound ? ExitCodes.failure : ExitCodes.ok;
   },
 });

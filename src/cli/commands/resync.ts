@@ -67,6 +67,10 @@ export const resyncCommand = defineCommand<ResyncOptions>({
         ...(result.accounts > 0 ? [counted(result.accounts, 'account')] : []),
       ];
       context.stdout.write(`resync enqueued ${counted(result.jobs, 'job')} for ${covered.join(', ')}\n`);
+      if (!options.all && result.users + result.orders + result.accounts === 0) {
+        context.stderr.write('user-sync resync: no user, account or order has the given id\n');
+        return ExitCodes.failure;
+      }
       return ExitCodes.ok;
     });
   },

@@ -2,6 +2,7 @@ import { ObjectId } from 'mongodb';
 import { startSyncHarness, type SyncHarness } from '../../support/sync-harness';
 import { aTask, aUser, anOrder, insertAll, metaOf, usersOfJob } from '../../support/sync-fixtures';
 import { runCliInProcess } from '../../support/run-cli-in-process';
+import { spawnCli } from '../../support/cli-process';
 
 /** `verify` and `resync` as an operator runs them: exit codes, output, and the jobs they leave. */
 describe('user-sync verify and resync', () => {
@@ -89,5 +90,17 @@ describe('user-sync verify and resync', () => {
 
     expect(await runCliInProcess(['resync'], env)).toMatchObject({ code: 2 });
     expect((await runCliInProcess(['resync', '--user', 'not-an-id'], env)).code).toBe(2);
+    // A well-formed id that names nothing is a mistake a script must see.
+    const nobody = await runCliInProcess(['resync', '--user', '0123456789abcdef01234567'], env);
+    expect(nobody.code).toBe(1);
+    expect(nobody.stderr).toBe('user-sync resync: no user, account or order has the given id\n');
+  });
+
+  it('a reader that closes the pipe early ends verify quietly with 0 (`verify | head -0`)', async () => {
+    const verify = spawnCli(['verify'], env);
+    // The read end closes before verify has written anything: its first write then meets EPIPE.
+    verify.child.stdout?.destroy();
+    expect(await verify.exited).toEqual({ code: 0, signal: null });
+    expect(verify.stderr()).toBe('');
   });
 });

@@ -157,7 +157,7 @@ describe('user-sync replay', () => {
     });
 
     const unknown = await replay('--id', 'no-such-job');
-    expect(unknown.code).toBe(0);
+    expect(unknown.code).toBe(1);
     expect(unknown.stdout).toMatch(/^replayed 0 entries\n.*no dead-letter entry has the id no-such-job/);
   });
 
