@@ -12,7 +12,7 @@ import { hostname } from 'node:os';
 import pino, { type DestinationStream, type Logger } from 'pino';
 import pinoPretty from 'pino-pretty';
 import type { Config } from '../config/config-types';
-import { REDACTED, scrubSecrets, scrubText } from './scrub-secrets';
+import { REDACTED, scrubJsonLine, scrubSecrets } from './scrub-secrets';
 
 export type { Logger };
 
@@ -55,7 +55,7 @@ export function createLogger(options: CreateLoggerOptions): Logger {
         log: object => scrubSecrets(object) as Record<string, unknown>,
         bindings: bindings => scrubSecrets(bindings) as pino.Bindings,
       },
-      hooks: { streamWrite: line => scrubText(line) },
+      hooks: { streamWrite: line => scrubJsonLine(line) },
     },
     stream,
   );
