@@ -97,7 +97,8 @@ const starting: ReadinessProbe = {
 
 export async function openProbeServer(options: OpenProbeServerOptions): Promise<ProbeServer> {
   const { config, releasers, role } = options;
-  const logger = options.logger.child({ role, component: 'http' });
+  // The role is the logger's already (every runner names it): a second `role` key would repeat it.
+  const logger = options.logger.child({ component: 'http' });
   const access = options.dashboard ? dashboardAccess(config) : undefined;
   if (access?.mode === 'refused') throw new DashboardRefused(access.problem);
 

@@ -31,7 +31,7 @@ export async function startWorkerRole(
   // A run waiting on a Redis that is gone must not hold the shutdown.
   releasers.add('dead-letter expiry', () => expiry.stop(), { timeoutMs: CLOSE_TIMEOUT_MS });
   deps.logger.info(
-    { role: 'worker', queues: queueNames, concurrency: deps.config.workerConcurrency },
+    { component: 'worker', queues: queueNames, concurrency: deps.config.workerConcurrency },
     'worker ready',
   );
   return pool;

@@ -46,7 +46,7 @@ export class SyncWorkerPool {
 
   private createWorker(queue: WorkerQueueName): Worker {
     const { config, connection, logger } = this.options;
-    const log = logger.child({ role: 'worker', queue });
+    const log = logger.child({ component: 'worker', queue });
     const worker = new SyncWorker(
       queue,
       (job, token) => runSyncJob(queue, processors[queue], job, { ...this.options, logger: log }, token),

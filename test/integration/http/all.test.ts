@@ -73,6 +73,10 @@ describe('user-sync all', () => {
       await client.close();
       expect(await all.stop()).toEqual({ code: 0, signal: null });
     }
+    // Every JSON line names its role once: log processors keep one value of a repeated key, or reject it.
+    const lines = all.stdout().split('\n').filter(line => line.startsWith('{'));
+    expect(lines.length).toBeGreaterThan(5);
+    expect(lines.filter(line => line.match(/"role":/g)?.length !== 1)).toEqual([]);
   });
 
   it('refuses to start without dashboard credentials (exit 1)', async () => {
