@@ -32,3 +32,10 @@ export function parseMongoUrl(url: string): MongoUrlParse {
   }
   return { ok: true, database };
 }
+
+/** `mongodb://h:p/?replicaSet=rs0` -> `mongodb://h:p/<database>?replicaSet=rs0` */
+export function withDatabase(uri: string, database: string): string {
+  const match = /^(mongodb(?:\+srv)?:\/\/[^/?]+)(?:\/[^?]*)?(\?.*)?$/.exec(uri);
+  if (match === null) throw new Error(`not a MongoDB connection string: ${uri}`);
+  return `${match[1]}/${encodeURIComponent(database)}${match[2] ?? ''}`;
+}

@@ -13,6 +13,7 @@ import { Releasers } from '../lifecycle/releasers';
 import { watchParent } from '../lifecycle/watch-parent';
 import { createLogger, type Logger } from '../logging/create-logger';
 import { scrubUrlCredentials } from '../logging/scrub-url-credentials';
+import { withDatabase } from '../config/mongo-url';
 import { openServiceDependencies } from '../roles/service-dependencies';
 import { startAllRoles } from '../roles/start-all-roles';
 import type { CliContext } from '../cli/cli-context';
@@ -154,13 +155,6 @@ async function waitForStream(stats: { streamOpen: boolean }, timeoutMs = 30_000)
     if (Date.now() > deadline) throw new Error(`the change stream did not open within ${timeoutMs} ms`);
     await new Promise(resolve => setTimeout(resolve, 50));
   }
-}
-
-/** `mongodb://h:p/?replicaSet=rs0` -> `mongodb://h:p/<database>?replicaSet=rs0` */
-export function withDatabase(uri: string, database: string): string {
-  const match = /^(mongodb(?:\+srv)?:\/\/[^/?]+)(?:\/[^?]*)?(\?.*)?$/.exec(uri);
-  if (match === null) throw new Error(`not a MongoDB connection string: ${uri}`);
-  return `${match[1]}/${encodeURIComponent(database)}${match[2] ?? ''}`;
 }
 
 /** Config treats empty variables as unset; so does dev. */

@@ -14,6 +14,7 @@ export interface MongoEmulatorCommandOptions {
   advertiseHost?: string;
   oplogEvents?: number;
   verbose?: boolean;
+  database: string;
 }
 
 export const mongoEmulatorCommand = defineCommand<MongoEmulatorCommandOptions>({
@@ -32,7 +33,8 @@ export const mongoEmulatorCommand = defineCommand<MongoEmulatorCommandOptions>({
         'the name clients reach it by, reported in hello and the URI (default: --host)',
       )
       .option('--oplog-events <n>', 'change events kept for resuming change streams', parsePositiveInt)
-      .option('--verbose', 'log every command'),
+      .option('--verbose', 'log every command')
+      .option('--database <name>', 'the database named in the printed URI', 'user-sync'),
   run: async (options, context) => {
     // Loaded here, not at the top: `--help` and every other command start without them.
     const [
@@ -64,6 +66,7 @@ export const mongoEmulatorCommand = defineCommand<MongoEmulatorCommandOptions>({
       return ExitCodes.failure;
     }
     const { startMongoEmulator } = emulatorModule;
+    const { withDatabase } = await import('../../config/mongo-url');
     const emulator = await startMongoEmulator({
       port: options.port,
       host: options.host,
@@ -74,8 +77,10 @@ export const mongoEmulatorCommand = defineCommand<MongoEmulatorCommandOptions>({
     });
     const releasers = new Releasers(logger);
     releasers.add('mongo-emulator', () => emulator.stop());
-    context.stdout.write(`${emulator.uri}\n`);
-    logger.info({ uri: emulator.uri }, 'mongo emulator ready; Ctrl-C stops it');
+    // With a database in its path, the URI is a MONGO_URL the service takes as it is.
+    const uri = withDatabase(emulator.uri, options.database);
+    context.stdout.write(`${uri}\n`);
+    logger.info({ uri }, 'mongo emulator ready; Ctrl-C stops it');
     // Resolves never: handleShutdownSignals exits the process once the emulator has stopped.
     handleShutdownSignals({ releasers, logger, timeoutMs: config.shutdownTimeoutMs });
     return new Promise<number>(() => {});

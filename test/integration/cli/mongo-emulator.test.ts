@@ -3,6 +3,7 @@
  * capable replica set `rs0`, and stops cleanly on SIGTERM; with `--host 0.0.0.0 --advertise-host A` it serves
  * other machines and containers, which reach it as A.
  */
+import { loadConfig } from '../../../src/config/load-config';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import os from 'node:os';
@@ -46,7 +47,11 @@ describe('user-sync mongo-emulator', () => {
       });
       child.once('exit', code => reject(new Error(`exited with ${code} before printing a URI:\n${stderr}`)));
     });
-    expect(uri).toMatch(new RegExp(`^mongodb://${host.replace(/\./g, '\\.')}:\\d+/\\?replicaSet=rs0$`));
+    expect(uri).toMatch(
+      new RegExp(`^mongodb://${host.replace(/\./g, '\\.')}:\\d+/user-sync\\?replicaSet=rs0$`),
+    );
+    // What it prints is a MONGO_URL the service accepts as it is.
+    expect(loadConfig({ MONGO_URL: uri }).mongoDatabase).toBe('user-sync');
 
     const client = trackMongoClient(await new MongoClient(uri).connect());
     try {
