@@ -3,8 +3,9 @@ import type { ClassifiedDrift } from './classify-in-flight';
 import type { DriftReport } from './drift-report';
 
 /**
- * The human form of `verify`'s report: one line per kind with drift, sample ids, what is in flight
- * (listed apart: it needs no one), and what --fix did.
+ * The human form of `verify`'s report: what was checked, what is in flight (listed apart under its own
+ * heading: it needs no one), then the drift under its heading, one line per kind with sample ids, and
+ * what --fix did.
  */
 export function formatDriftReport(
   classified: ClassifiedDrift,
@@ -13,7 +14,8 @@ export function formatDriftReport(
   const { drift, inFlight } = classified;
   const { scanned, total } = drift.toJSON();
   const lines = [
-    `scanned ${scanned.users} users, ${scanned.accounts} accounts, ${scanned.contacts} contacts, ${scanned.orders} orders, ${scanned.tasks} tasks`,
+    // Accounts and contacts are those the rules cover: an owner's account, its business contacts.
+    `checked ${scanned.users} users, ${scanned.accounts} accounts with an owner, ${scanned.contacts} business contacts of those, ${scanned.orders} orders, ${scanned.tasks} tasks`,
   ];
   if (inFlight.total > 0) {
     lines.push(
@@ -32,7 +34,7 @@ export function formatDriftReport(
         : 'no drift: every derived copy matches the rules or has sync work in flight';
     return `${[...lines, clean].join('\n')}\n`;
   }
-  lines.push(...kindLines(drift), `drift found: ${total}`);
+  lines.push(`drift found: ${total} (copies that differ from what the rules compute)`, ...kindLines(drift));
   if (repairs) {
     const added = Object.entries(repairs)
       .filter(([, count]) => count > 0)

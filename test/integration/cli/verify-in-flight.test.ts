@@ -99,7 +99,10 @@ describe('user-sync verify on a live system', () => {
     expect(run.stdout()).toMatch(
       /^in flight: 2 \(sync work waiting or running for 2, settled within 0\.5 s for 0\); not drift$/m,
     );
-    expect(run.stdout()).toMatch(/^ {2}order-manager: 1 \(e\.g\. [0-9a-f]{24}\)$/m);
-    expect(run.stdout()).toContain('drift found: 1');
+    // Each group under its own heading: the drifted kind right under "drift found", not under "in flight".
+    expect(run.stdout()).toMatch(/^drift found: 1 \(.*\)\n {2}order-manager: 1 \(e\.g\. [0-9a-f]{24}\)$/m);
+    expect(run.stdout()).toMatch(
+      /^checked \d+ users, \d+ accounts with an owner, \d+ business contacts of those, /m,
+    );
   });
 });
