@@ -92,7 +92,7 @@ export function renderCli(): string {
         [String(ExitCodes.ok), 'done (`verify`: no drift that stays)'],
         [
           String(ExitCodes.failure),
-          'failed: invalid configuration, a server that cannot be reached (one line naming it, within `CONNECT_TIMEOUT_MS`), drift found by `verify`, or an error',
+          'failed: invalid configuration, a server that cannot be reached (one line naming it: at once when refused, else after `CONNECT_TIMEOUT_MS`), drift found by `verify`, or an error',
         ],
         [
           String(ExitCodes.usage),

@@ -10,6 +10,9 @@ for (const stream of [process.stdout, process.stderr])
     process.exit(0);
   });
 
-void runCli(process.argv, { env: process.env, stdout: process.stdout, stderr: process.stderr }).then(code => {
-  process.exitCode = code;
-});
+// Once a command has answered, nothing it opened may keep the process: a driver still waiting out its
+// server selection, or a connection that takes its time to close, would otherwise hold a one-shot
+// command seconds past its own line. (Long-running roles never resolve here; they exit on a signal.)
+void runCli(process.argv, { env: process.env, stdout: process.stdout, stderr: process.stderr }).then(code =>
+  process.exit(code),
+);

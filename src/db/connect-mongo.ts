@@ -4,6 +4,7 @@
  * and be retried by BullMQ with backoff, not hang inside mongoose's buffer.
  */
 import type { LookupFunction } from 'node:net';
+import type { ServerHeartbeatFailedEvent } from 'mongodb';
 import mongoose, { type Connection } from 'mongoose';
 import type { Config } from '../config/config-types';
 import type { Logger } from '../logging/create-logger';
@@ -26,6 +27,12 @@ export interface ConnectMongoOptions {
    * @defaultValue subprocessLookup
    */
   lookup?: LookupFunction;
+  /**
+   * Give up as soon as every host of MONGO_URL refused the connection, instead of waiting out the
+   * selection timeout: for one-shot commands, where nobody is listening on that port now is the answer.
+   * @defaultValue false
+   */
+  giveUpWhenRefused?: boolean;
 }
 
 export interface MongoConnection {
@@ -94,12 +101,20 @@ export async function connectMongo(
   connection.on('error', (error: unknown) => {
     if (opened) log.error({ err: error }, 'MongoDB connection error');
   });
+  const refused = options.giveUpWhenRefused ? everySeedRefused(connection, config.mongoUrl) : undefined;
   try {
-    await connection.asPromise();
+    await (refused === undefined
+      ? connection.asPromise()
+      : Promise.race([connection.asPromise(), refused.promise]));
     opened = true;
   } catch (error) {
     closing = Promise.resolve();
-    await connection.close(true).catch(() => undefined);
+    const closed = connection.close(true).catch(() => undefined);
+    // The driver is still inside its server selection, and closing waits that out: the caller, about to
+    // give up anyway, is not kept waiting for it.
+    if (isNamed(error, 'AllHostsRefused'))
+      throw new ServerUnreachable('MongoDB', config.mongoUrl, undefined, (error as Error).message);
+    await closed;
     if (
       isNamed(error, 'MongooseServerSelectionError') ||
       isNamed(error, 'MongoServerSelectionError') ||
@@ -113,6 +128,7 @@ export async function connectMongo(
       );
     throw error;
   }
+  refused?.stop();
   const db = connection.db;
   if (db === undefined) throw new Error('MongoDB connection opened without a database handle');
   log.info({ database: config.mongoDatabase }, 'MongoDB connected');
@@ -121,5 +137,41 @@ export async function connectMongo(
     connection,
     db,
     close: () => (closing ??= connection.close()),
+  };
+}
+
+/**
+ * Rejects once each host listed in a `mongodb://` URL has refused a connection (ECONNREFUSED). A
+ * `mongodb+srv://` URL lists no hosts before its lookup, so it never rejects: its timeout decides.
+ */
+function everySeedRefused(connection: Connection, url: string): { promise: Promise<never>; stop(): void } {
+  const seeds = /^mongodb:\/\/(?:[^@/]*@)?([^/?]+)/
+    .exec(url)?.[1]
+    .split(',')
+    .map(host => host.trim());
+  const client = connection.getClient();
+  const refusedHosts = new Set<string>();
+  let listener: ((event: ServerHeartbeatFailedEvent) => void) | undefined;
+  const promise = new Promise<never>((_, reject) => {
+    if (seeds === undefined) return;
+    listener = event => {
+      const code = (event.failure as { cause?: { code?: unknown } }).cause?.code;
+      if (code !== 'ECONNREFUSED') return;
+      refusedHosts.add(event.connectionId);
+      if (seeds.every(seed => refusedHosts.has(seed))) {
+        const error = new Error(`connect ECONNREFUSED ${[...refusedHosts].join(', ')}`);
+        error.name = 'AllHostsRefused';
+        reject(error);
+      }
+    };
+    client.on('serverHeartbeatFailed', listener);
+  });
+  // Nothing awaits it once the connection opened: a late rejection must not go unhandled.
+  promise.catch(() => undefined);
+  return {
+    promise,
+    stop: () => {
+      if (listener) client.off('serverHeartbeatFailed', listener);
+    },
   };
 }

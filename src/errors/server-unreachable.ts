@@ -8,9 +8,16 @@ import { isNamed } from './error-shape';
 export class ServerUnreachable extends Error {
   override readonly name = 'ServerUnreachable';
 
-  constructor(server: 'MongoDB' | 'Redis', url: string, waitedMs: number, reason: string | undefined) {
+  /** `waitedMs` undefined: the server refused at once, there was no wait to speak of. */
+  constructor(
+    server: 'MongoDB' | 'Redis',
+    url: string,
+    waitedMs: number | undefined,
+    reason: string | undefined,
+  ) {
     super(
-      `cannot reach ${server} at ${scrubUrlCredentials(url)} within ${Math.round(waitedMs / 100) / 10} s` +
+      `cannot reach ${server} at ${scrubUrlCredentials(url)}` +
+        (waitedMs === undefined ? '' : ` within ${Math.round(waitedMs / 100) / 10} s`) +
         (reason ? ` (${reason})` : ''),
     );
   }

@@ -2,9 +2,11 @@
  * Waits for a Redis connection to be ready, at most `timeoutMs`. A one-shot command calls it first: its
  * connection retries forever (BullMQ needs that), so without a deadline an unreachable Redis would make
  * `retry` or `replay` wait forever. Refused credentials, and a certificate that does not verify, end
- * the wait at once: no retry fixes them.
+ * the wait at once: no retry fixes them. So does a refused connection to a single node: nobody listens
+ * on that port now, and waiting would only delay the same answer (a cluster or Sentinel may still have
+ * other nodes to try).
  */
-import type { RedisClient } from './create-redis-connection';
+import { isCluster, type RedisClient } from './create-redis-connection';
 import { connectionReason, ServerUnreachable } from '../errors/server-unreachable';
 import { isRedisCredentialError } from '../errors/redis-error';
 import { RedisCredentialsRefused } from '../errors/redis-credentials-refused';
@@ -22,6 +24,13 @@ export function awaitRedisReady(redis: RedisClient, address: string, timeoutMs: 
       } else if (isCertificateError(error)) {
         cleanup();
         reject(new ServerUnreachable('Redis', address, Date.now() - started, certificateReason(error)));
+      } else if (
+        !isCluster(redis) &&
+        !redis.options.sentinels &&
+        connectionReason(error) === 'ECONNREFUSED'
+      ) {
+        cleanup();
+        reject(new ServerUnreachable('Redis', address, undefined, 'ECONNREFUSED'));
       }
     };
     const onReady = () => {

@@ -77,7 +77,7 @@ export async function openServiceDependencies(
   let mongo: MongoConnection;
   if (failFast) {
     // MongoDB first, then Redis with its own deadline: each unreachable server is named with its cause.
-    mongo = await connectMongo(config, logger, { appName });
+    mongo = await connectMongo(config, logger, { appName, giveUpWhenRefused: true });
     releasers.add('mongodb', () => mongo.close(), { timeoutMs: CLOSE_TIMEOUT_MS });
     redis = openRedis();
     await awaitRedisReady(redis, config.redis.address, config.connectTimeoutMs);
