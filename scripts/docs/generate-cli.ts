@@ -6,6 +6,8 @@
 import type { Command, Option } from 'commander';
 import { ExitCodes, type CliContext } from '../../src/cli/cli-context';
 import { COMMANDS } from '../../src/cli/commands';
+import { COMMAND_ENVIRONMENT } from '../../src/cli/command-environment';
+import { ENV_GROUPS } from '../../src/config/env-docs';
 import { createProgram } from '../../src/cli/create-program';
 import { code, document, table } from './markdown';
 
@@ -67,6 +69,11 @@ function renderCommand(command: Command): string[] {
         options.map(option => [code(option.flags), optionDefault(option), option.description]),
       ),
     );
+  }
+  const groups = COMMAND_ENVIRONMENT[command.name()] ?? [];
+  if (groups.length > 0) {
+    const links = groups.map(group => `[${ENV_GROUPS[group]}](configuration.md)`);
+    blocks.push(`Reads the variables of: ${links.join(', ')}.`);
   }
   return blocks;
 }

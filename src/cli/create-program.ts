@@ -5,6 +5,7 @@
 import { Command } from 'commander';
 import type { CliContext } from './cli-context';
 import type { CommandDefinition } from './command-definition';
+import { environmentHelp } from './command-environment';
 
 export interface Program {
   program: Command;
@@ -29,6 +30,8 @@ export function createProgram(commands: readonly CommandDefinition[], context: C
 
   for (const definition of commands) {
     const command = definition.configure(program.command(definition.name));
+    const environment = environmentHelp(definition.name);
+    if (environment !== '') command.addHelpText('after', environment);
     command.action(async (options: Record<string, unknown>) => {
       exitCode = await definition.run(options, context);
     });
