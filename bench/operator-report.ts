@@ -1,5 +1,6 @@
 /** The operator scenario's targets and its markdown section (in the full report and the standalone run). */
 import type { ConvergeResult } from './operator-converge';
+import { renderCosts } from './operator-cost-report';
 import { describeExit } from './operator-process';
 import type { OperatorResult } from './operator-scenario';
 import type { SteadyResult } from './operator-steady';
@@ -54,7 +55,11 @@ function steadyMet(steady: SteadyResult): boolean {
   );
 }
 
-export function renderOperator(result: OperatorResult | { skipped: string }): string[] {
+/** `costs: false` leaves out the cost table, for a caller that shows several runs' costs together. */
+export function renderOperator(
+  result: OperatorResult | { skipped: string },
+  { costs = true }: { costs?: boolean } = {},
+): string[] {
   if ('skipped' in result) return [`**Operator view**: skipped (${result.skipped}).`];
   const { backfill, burst, steady, service } = result;
   const met = operatorTargetsMet(result);
@@ -100,6 +105,7 @@ export function renderOperator(result: OperatorResult | { skipped: string }): st
       `${n(service.retried)} retried, ${n(service.deadLetter)} in dead-letter. ` +
       `After SIGTERM it exited with ${describeExit(result.allExit)}.`,
     ...(steady === undefined ? [] : ['', steadyParagraph(steady)]),
+    ...(costs && result.costs !== undefined ? ['', ...renderCosts([result])] : []),
   ];
 }
 

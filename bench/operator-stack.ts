@@ -12,6 +12,7 @@ import type { Releasers } from '../src/lifecycle/releasers';
 import { scrubUrlCredentials } from '../src/logging/scrub-url-credentials';
 import { acquireBenchRedis } from './backends';
 import { describeExit, spawnProcess, type BenchProcess } from './operator-process';
+import { startProxies, type Proxies } from './proxy-client';
 
 export interface OperatorStack {
   cli: string;
@@ -23,6 +24,8 @@ export interface OperatorStack {
   backends: { mongo: string; redis: string };
   /** The emulator's process, when the run started one. */
   emulatorPid?: number;
+  /** Latency proxies the service's processes reach both servers through; the bench's own client does not. */
+  proxies?: Proxies;
 }
 
 export interface RunningService {
@@ -39,7 +42,12 @@ const START_TIMEOUT_MS = 60_000;
  */
 export const EMULATOR_NODE_OPTIONS = '--max-semi-space-size=128';
 
-export async function startOperatorStack(cli: string, releasers: Releasers): Promise<OperatorStack> {
+/** `rttMs`: put the service behind latency proxies adding that round trip (0: proxies that only count). */
+export async function startOperatorStack(
+  cli: string,
+  releasers: Releasers,
+  rttMs?: number,
+): Promise<OperatorStack> {
   const id = randomUUID().slice(0, 8);
   const given = process.env.MONGO_URL?.trim();
   let serverUri: string;
@@ -73,6 +81,7 @@ export async function startOperatorStack(cli: string, releasers: Releasers): Pro
   if (process.env.REDIS_URL?.trim()) {
     releasers.add('queue keys', () => deleteKeys(redis.url, `${queuePrefix}:*`));
   }
+  const proxies = rttMs === undefined ? undefined : await startProxies(mongoUrl, redis.url, rttMs, releasers);
   return {
     cli,
     mongoUrl,
@@ -81,14 +90,15 @@ export async function startOperatorStack(cli: string, releasers: Releasers): Pro
     queuePrefix,
     backends: { mongo, redis: redis.description },
     emulatorPid,
+    proxies,
   };
 }
 
 /** What every user-sync process of the run gets: the servers, and defaults for everything else. */
 export function serviceEnv(stack: OperatorStack): Record<string, string> {
   return {
-    MONGO_URL: stack.mongoUrl,
-    REDIS_URL: stack.redisUrl,
+    MONGO_URL: stack.proxies?.mongoUrl ?? stack.mongoUrl,
+    REDIS_URL: stack.proxies?.redisUrl ?? stack.redisUrl,
     QUEUE_PREFIX: stack.queuePrefix,
     LOG_LEVEL: 'warn',
   };
@@ -98,29 +108,44 @@ export function serviceEnv(stack: OperatorStack): Record<string, string> {
  * `user-sync all`, ready once /readyz answers 200. The port is chosen here rather than PORT=0: at
  * LOG_LEVEL=warn the line that names the bound port is not printed.
  */
-export async function startAll(stack: OperatorStack, releasers: Releasers): Promise<RunningService> {
+export function startAll(stack: OperatorStack, releasers: Releasers): Promise<RunningService> {
+  return startRole(stack, ['all'], {}, releasers);
+}
+
+/**
+ * Any long-running role (`all`, `listener`, `worker --queues q`), ready once its /readyz answers 200.
+ * `env` adds to or overrides serviceEnv: another MONGO_URL/REDIS_URL puts the process behind its own proxies.
+ */
+export async function startRole(
+  stack: OperatorStack,
+  args: string[],
+  env: Record<string, string>,
+  releasers: Releasers,
+): Promise<RunningService> {
   const port = await freePort();
-  const all = spawnProcess('user-sync all', process.execPath, [stack.cli, 'all'], {
+  const name = `user-sync ${args.join(' ')}`;
+  const role = spawnProcess(name, process.execPath, [stack.cli, ...args], {
     ...serviceEnv(stack),
     HOST: '127.0.0.1',
     PORT: String(port),
     DASHBOARD_USER: 'bench',
     DASHBOARD_PASSWORD: randomUUID(),
+    ...env,
   });
-  releasers.add('user-sync all', () => all.stop().then(() => undefined));
+  releasers.add(name, () => role.stop().then(() => undefined));
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + START_TIMEOUT_MS;
   let exit: string | undefined;
-  void all.exited.then(result => (exit = describeExit(result)));
+  void role.exited.then(result => (exit = describeExit(result)));
   for (;;) {
-    if (exit !== undefined) throw new Error(`user-sync all exited (${exit}) before ready:\n${all.output()}`);
+    if (exit !== undefined) throw new Error(`${name} exited (${exit}) before ready:\n${role.output()}`);
     const status = await fetch(`${url}/readyz`).then(
       response => response.status,
       () => 0,
     );
-    if (status === 200) return { process: all, url };
+    if (status === 200) return { process: role, url };
     if (Date.now() > deadline) {
-      throw new Error(`user-sync all: /readyz not 200 within ${START_TIMEOUT_MS} ms:\n${all.output()}`);
+      throw new Error(`${name}: /readyz not 200 within ${START_TIMEOUT_MS} ms:\n${role.output()}`);
     }
     await new Promise(resolve => setTimeout(resolve, 200));
   }

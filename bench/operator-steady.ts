@@ -37,11 +37,11 @@ type Stream = ChangeStream<Document, ChangeStreamDocument<Document>>;
 
 const PREFIX = 'Steady ';
 const NAMED = new RegExp(`^${PREFIX}(\\d+)$`);
-const COPY_PATHS: Record<string, readonly string[]> = {
+export const COPY_PATHS: Record<string, readonly string[]> = {
   [COLLECTIONS.orders]: ['metadata.dashclicks_team.manager.name', 'metadata.responsible.0.name'],
   [COLLECTIONS.tasks]: ['order_metadata.responsible.0.name'],
 };
-const COPIES_PER_CHANGE = ORDERS_PER_USER * (2 + TASKS_PER_ORDER);
+export const COPIES_PER_CHANGE = ORDERS_PER_USER * (2 + TASKS_PER_ORDER);
 
 export async function measureSteady(
   db: Db,
@@ -83,7 +83,7 @@ export async function measureSteady(
       const first = await stream.tryNext();
       const onEvent = (event: ChangeStreamDocument<Document>) => {
         const at = performance.now();
-        for (const [copy, k] of namesShown(name, event)) if (k < sentAt.length) credit(k, copy, at);
+        for (const [copy, k] of namesShown(name, event, NAMED)) if (k < sentAt.length) credit(k, copy, at);
       };
       if (first !== null) onEvent(first);
       readers.push(
@@ -149,8 +149,15 @@ export async function measureSteady(
   }
 }
 
-/** Each copy of COPY_PATHS that this event sets to a steady name, as [document and path, change k]. */
-function namesShown(collection: string, event: ChangeStreamDocument<Document>): [string, number][] {
+/**
+ * Each copy of COPY_PATHS that this event sets to a name `named` matches, as [document and path, change k]
+ * (`named`'s first group is k).
+ */
+export function namesShown(
+  collection: string,
+  event: ChangeStreamDocument<Document>,
+  named: RegExp,
+): [string, number][] {
   if (event.operationType !== 'update') return [];
   const paths = COPY_PATHS[collection];
   const id = String(event.documentKey._id);
@@ -158,7 +165,7 @@ function namesShown(collection: string, event: ChangeStreamDocument<Document>): 
   for (const [field, value] of Object.entries(event.updateDescription.updatedFields ?? {})) {
     // The same write may be reported as the whole array, one element or the name itself.
     for (const [path, name] of stringLeaves(field, value)) {
-      const match = NAMED.exec(name);
+      const match = named.exec(name);
       if (match !== null && paths.includes(path))
         shown.push([`${collection}:${id}:${path}`, Number(match[1])]);
     }

@@ -7,6 +7,7 @@ import type { ChangeLatencyOptions } from './change-latency';
 import type { EmulatorOpsOptions } from './emulator-ops';
 import type { EndToEndOptions } from './end-to-end';
 import type { OperatorOptions } from './operator-scenario';
+import type { WebhookSizes } from './webhooks';
 import type { FanOutOptions } from './sync-fan-out';
 
 export interface BenchPlan {
@@ -17,6 +18,8 @@ export interface BenchPlan {
   endToEnd: EndToEndOptions;
   /** Sizes of the targets; the scenario's run time grows with them (minutes below the targets). */
   operator: Pick<OperatorOptions, 'burst' | 'backfill' | 'steadySeconds' | 'reassignments' | 'bulkTasks'>;
+  /** Signed Clerk deliveries at a steady rate (bench/webhooks.ts). */
+  webhooks: WebhookSizes;
 }
 
 export const PLANS: Record<'full' | 'quick', BenchPlan> = {
@@ -36,6 +39,7 @@ export const PLANS: Record<'full' | 'quick', BenchPlan> = {
     },
     endToEnd: { jobs: 1_000, ordersPerUser: 10, idleJobs: 100 },
     operator: { burst: 10_000, backfill: 100_000, steadySeconds: 20, reassignments: 200, bulkTasks: 10_000 },
+    webhooks: { webhooks: 2000, ratePerSec: 100 },
   },
   quick: {
     ops: {
@@ -48,5 +52,6 @@ export const PLANS: Record<'full' | 'quick', BenchPlan> = {
     fanOut: { orderCounts: [100, 1_000], rounds: () => 2, warmup: { orders: 100, rounds: 1 } },
     endToEnd: { jobs: 100, ordersPerUser: 10, idleJobs: 10 },
     operator: { burst: 200, backfill: 500, steadySeconds: 3, reassignments: 20, bulkTasks: 500 },
+    webhooks: { webhooks: 100, ratePerSec: 100 },
   },
 };

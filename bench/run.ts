@@ -27,6 +27,8 @@ import { renderMarkdown, TARGETS, type BenchResults } from './report';
 import { REPO_ROOT } from './repo-root';
 import { round } from './stats';
 import { measureSyncFanOut } from './sync-fan-out';
+import { measureWebhookSection, renderWebhookSection } from './webhooks';
+import type { WebhookLoadResult } from './webhook-load';
 
 const releases: (() => Promise<void>)[] = [];
 
@@ -55,8 +57,13 @@ async function main(argv: string[]): Promise<void> {
   const operatorReleasers = new Releasers();
   releases.unshift(() => operatorReleasers.release());
   const operator = await measureOperatorSection(plan.operator, operatorReleasers, progress);
+  await operatorReleasers.release();
+  const webhookReleasers = new Releasers();
+  releases.unshift(() => webhookReleasers.release());
+  const webhooks = await measureWebhookSection(plan.webhooks, webhookReleasers);
+  await webhookReleasers.release();
 
-  const results: BenchResults = {
+  const results: BenchResults & { webhooks: WebhookLoadResult } = {
     startedAt: new Date(started).toISOString(),
     durationSec: round((Date.now() - started) / 1000),
     quick,
@@ -87,8 +94,9 @@ async function main(argv: string[]): Promise<void> {
     fanOut,
     endToEnd: endToEnd.result,
     operator,
+    webhooks,
   };
-  const markdown = renderMarkdown(results);
+  const markdown = `${renderMarkdown(results)}\n${renderWebhookSection(webhooks)}`;
   await mkdir(outDir, { recursive: true });
   const name = quick ? 'quick' : 'latest';
   await writeFile(join(outDir, `${name}.json`), `${JSON.stringify(results, null, 2)}\n`);
