@@ -12,6 +12,7 @@ import { memberIds, rebuildResponsible, type RebuildResult } from '../src/sync/r
 import { replaceMembersInPlace } from '../src/sync/replace-member-in-place';
 import { DEAD_LETTERED, type SubjectOutcomes } from '../src/sync/subject-outcomes';
 import { syncUserBatch, userBatchResult } from '../src/sync/sync-user-batch';
+import { InvalidReferenceError } from '../src/sync/invalid-reference';
 import type { SyncJobContext } from '../src/sync/sync-job-context';
 
 export const REBUILD_CHUNK_SIZE = 1000;
@@ -162,6 +163,11 @@ async function rejectUsersOfBlockedOrders(
   for (const order of page) {
     const error = rebuilt.blocked.get(String(order._id));
     if (error === undefined) continue;
+    // The order's own field is wrong: the order is the subject at fault, and its users go on elsewhere.
+    if (error instanceof InvalidReferenceError) {
+      await ctx.rejectSubject(String(order._id), { orderIds: [String(order._id)], cause }, error);
+      continue;
+    }
     for (const id of (order.assigned_user_ids as unknown[]).map(String).filter(key => batchUsers.has(key))) {
       await ctx.rejectSubject(id, { userId: id, cause }, error);
       outcomes.set(id, DEAD_LETTERED);

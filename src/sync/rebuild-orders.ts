@@ -12,6 +12,7 @@ import { readRawUsers, sortUsers } from './read-users';
 import { SourceKeptChangingError, MAX_SETTLE_ROUNDS } from './settle';
 import type { SyncCollections } from './sync-job-context';
 import type { InvalidUserError, UserDocument } from './user-document';
+import { assignedUsersProblem, type InvalidReferenceError } from './invalid-reference';
 import { toUserMeta, type UserMeta } from './user-meta';
 
 const ORDER_FIELDS = { _id: 1, assigned_user_ids: 1, 'metadata.responsible': 1 } as const;
@@ -26,8 +27,11 @@ export interface RebuildResult {
   ordersRebuilt: number;
   /** Compare-and-set writes that lost to a concurrent writer and were recomputed. */
   lostRaces: number;
-  /** Orders left as they are because one of their assigned users is invalid, by hex id, with its error. */
-  blocked: Map<string, InvalidUserError>;
+  /**
+   * Orders left as they are, by hex id, with the error: one of their assigned users is invalid, or
+   * their `assigned_user_ids` is not an array of ObjectIds.
+   */
+  blocked: Map<string, InvalidUserError | InvalidReferenceError>;
 }
 
 export async function rebuildResponsible(
@@ -37,7 +41,7 @@ export async function rebuildResponsible(
   let pending = orderIds;
   let lostRaces = 0;
   let ordersRebuilt = 0;
-  const blocked = new Map<string, InvalidUserError>();
+  const blocked = new Map<string, InvalidUserError | InvalidReferenceError>();
   for (let round = 1; pending.length > 0; round += 1) {
     if (round > MAX_SETTLE_ROUNDS) {
       throw new SourceKeptChangingError(
@@ -52,10 +56,11 @@ export async function rebuildResponsible(
     const users = new Map(valid.map(user => [user._id.toHexString(), user]));
     // An invalid user would make a wrong array: such orders wait, named, for the user to be fixed.
     const orders = read.filter(order => {
+      const badField = assignedUsersProblem(order);
       const bad = assignedIds(order).find(id => invalid.has(id.toHexString()));
-      if (bad !== undefined)
-        blocked.set(order._id.toHexString(), invalid.get(bad.toHexString()) as InvalidUserError);
-      return bad === undefined;
+      const error = badField ?? (bad === undefined ? undefined : invalid.get(bad.toHexString()));
+      if (error !== undefined) blocked.set(order._id.toHexString(), error);
+      return error === undefined;
     });
     const rebuilt = new Map(orders.map(order => [order._id.toHexString(), responsibleOf(order, users)]));
     // An array that already is what the rules give needs no statement (a repair of a converged order).

@@ -16,12 +16,13 @@ import { DEAD_LETTERED, summarizeOutcomes, type SubjectOutcomes } from './subjec
 import type { SyncJobContext } from './sync-job-context';
 import type { TeamRole } from './team-member-sync';
 import type { InvalidUserError } from './user-document';
+import { orderMemberProblem, type InvalidReferenceError } from './invalid-reference';
 import { toUserMeta, type UserMeta } from './user-meta';
 
 /** What an order's copy is computed from: the field as stored, and the copy the rules give for it. */
 interface TeamSource {
   member: unknown;
-  /** null: no copy (unset, not an ObjectId, or no such user). */
+  /** null: no copy (unset, or no such user). */
   meta: UserMeta | null;
 }
 
@@ -41,7 +42,7 @@ export async function syncTeamOrders(
 ): Promise<TeamOrdersResult> {
   const copyPath = `metadata.dashclicks_team.${role}`;
   const orders = new Map<string, string>();
-  const blocked = new Map<string, InvalidUserError>();
+  const blocked = new Map<string, InvalidUserError | InvalidReferenceError>();
   // The copy as last read: not a source (the settle would see its own write as a move), only what spares
   // an order that needs nothing its statement.
   const copies = new Map<string, unknown>();
@@ -68,7 +69,8 @@ export async function syncTeamOrders(
       const member: unknown = order[role];
       copies.set(key, (order.metadata as Document | undefined)?.dashclicks_team?.[role]);
       const hex = isObjectId(member) ? member.toHexString() : undefined;
-      const invalid = hex === undefined ? undefined : users.invalid.get(hex);
+      const invalid =
+        orderMemberProblem(order, role) ?? (hex === undefined ? undefined : users.invalid.get(hex));
       if (invalid !== undefined) blocked.set(key, invalid);
       else blocked.delete(key);
       sources.set(key, { member, meta: hex === undefined ? null : (metas.get(hex) ?? null) });
@@ -84,7 +86,8 @@ export async function syncTeamOrders(
       for (const key of keys) {
         const source = sources.get(key);
         if (source === undefined) orders.set(key, 'order-not-found');
-        // A user who breaks the schema would make a wrong copy: the order waits, named, in dead-letter.
+        // A user who breaks the schema, or a field of the wrong type, would make a wrong copy: the order
+        // waits, named, in dead-letter.
         else if (blocked.has(key)) continue;
         else if (copyIsRight(copies.get(key), source)) orders.set(key, 'already-synced');
         else {

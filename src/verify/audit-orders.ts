@@ -9,6 +9,7 @@ import { bsonEqual } from '../sync/bson-equal';
 import { isObjectId } from '../sync/job-data';
 import { USER_FIELDS } from '../sync/read-users';
 import { assignedIds } from '../sync/rebuild-orders';
+import { assignedUsersProblem, orderMemberProblem } from '../sync/invalid-reference';
 import type { SyncCollections } from '../sync/sync-job-context';
 import type { UserDocument } from '../sync/user-document';
 import { toUserMeta, type UserMeta } from '../sync/user-meta';
@@ -35,9 +36,10 @@ export async function auditOrders(
     {
       ...filter,
       $or: [
-        { manager: { $type: 'objectId' } },
-        { specialist: { $type: 'objectId' } },
-        { 'assigned_user_ids.0': { $exists: true } },
+        // Any value, not only ObjectIds: a field of the wrong type is bad input verify must name.
+        { manager: { $exists: true } },
+        { specialist: { $exists: true } },
+        { assigned_user_ids: { $exists: true } },
         { 'metadata.dashclicks_team': { $exists: true } },
         // An array with nobody assigned still has tasks that must mirror it.
         { 'metadata.responsible': { $type: 'array' } },
@@ -94,6 +96,14 @@ class ExpectedMetas {
 
 function auditOrder(order: Document, metas: ExpectedMetas, existing: Set<string>, report: DriftReport): void {
   const orderId = String(order._id);
+  const invalid = [
+    orderMemberProblem(order, 'manager'),
+    orderMemberProblem(order, 'specialist'),
+    assignedUsersProblem(order),
+  ];
+  // No repair is planned: a job for it would only dead-letter again until the order itself is fixed.
+  if (invalid.some(problem => problem !== undefined))
+    report.record(DriftKinds.invalidOrder, orderId, { orders: [orderId] });
   for (const role of ['manager', 'specialist'] as const) {
     const kind = role === 'manager' ? DriftKinds.orderManager : DriftKinds.orderSpecialist;
     if (!isObjectId(order[role])) {

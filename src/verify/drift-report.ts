@@ -11,6 +11,8 @@ export const DriftKinds = {
   orderResponsible: 'order-responsible',
   taskResponsible: 'task-responsible',
   invalidUser: 'invalid-user',
+  /** An order whose manager, specialist or assigned_user_ids has the wrong type: no copy can follow it. */
+  invalidOrder: 'invalid-order',
 } as const;
 
 export type DriftKind = (typeof DriftKinds)[keyof typeof DriftKinds];

@@ -70,6 +70,7 @@ describe('verify', () => {
       'order-responsible': { count: 1, samples: [String(responsibleDrift._id)] },
       'task-responsible': { count: 1, samples: [String(taskDrift._id)] },
       'invalid-user': { count: 1, samples: [String(invalid._id)] },
+      'invalid-order': { count: 0, samples: [] },
     });
 
     const report = await auditDrift(h.collections);
