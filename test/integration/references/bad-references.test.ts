@@ -1,4 +1,4 @@
-import { ObjectId } from 'mongodb';
+import type { ObjectId } from 'mongodb';
 import { useAllStack } from '../../support/all-stack';
 import { runCliInProcess } from '../../support/run-cli-in-process';
 import { aUser, anOrder, metaOf } from '../../support/sync-fixtures';
