@@ -166,6 +166,7 @@ describe('data models', () => {
     ).toEqual({
       users: 'test_users',
       accounts: 'test_accounts',
+      clerkDeletions: 'test_users.clerk_deletions',
       contacts: 'test.crm.contacts',
       orders: 'test._store.orders',
       tasks: 'test.projects.tasks',
@@ -199,7 +200,15 @@ describe('data models', () => {
       { 'order_metadata.responsible.id': 1 },
     ]);
     expect(await keysOf('test.crm.contacts')).toEqual([{ _id: 1 }, { account: 1, type: 1 }]);
-    expect(await keysOf('test_users')).toEqual([{ _id: 1 }, { account: 1, is_owner: 1 }]);
+    expect(await keysOf('test_users')).toEqual([{ _id: 1 }, { account: 1, is_owner: 1 }, { clerk_id: 1 }]);
+    // Unique among the users that have one: most platform users come from elsewhere and have none.
+    const clerkIndex = (await mongoConnection.db.collection('test_users').listIndexes().toArray()).find(
+      index => index.key.clerk_id === 1,
+    );
+    expect(clerkIndex).toMatchObject({
+      unique: true,
+      partialFilterExpression: { clerk_id: { $type: 'string' } },
+    });
     expect(await keysOf('test_accounts')).toEqual([{ _id: 1 }]);
   });
 });
