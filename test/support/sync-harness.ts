@@ -73,7 +73,8 @@ export async function startSyncHarness(
   const collections = syncCollections(db, config.collections);
   const connection = trackRedis(new Redis(config.redisUrl, { maxRetriesPerRequest: null }), 'sync harness');
   const queues = new QueueRegistry(name =>
-    trackBullmq(createQueue(name, { config, connection }), `queue ${name}`),
+    // With a logger, a queue reports its connection errors there, not as stack traces on the console.
+    trackBullmq(createQueue(name, { config, connection, logger }), `queue ${name}`),
   );
   const pools: SyncWorkerPool[] = [];
 
