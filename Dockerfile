@@ -33,6 +33,8 @@ WORKDIR /app
 COPY --from=prod-deps --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/dist ./dist
 COPY --chown=node:node package.json ./
+# `user-sync <command>` inside the container too (docker exec, kubectl exec), as the tool's own hints say.
+RUN ln -s /app/dist/src/cli/bin.js /usr/local/bin/user-sync && chmod 755 /app/dist/src/cli/bin.js
 # The `node` user (uid 1000) ships with the official image.
 USER node
 EXPOSE 3000

@@ -72,6 +72,13 @@ check_user() {
 }
 step "non-root user" check_user
 
+check_cli_on_path() {
+  $ENGINE exec "$RUN_ID-app" user-sync --help | grep -q '^Usage: user-sync' ||
+    die "user-sync is not on the image's PATH"
+  log "user-sync --help answers inside the container"
+}
+step "the CLI on PATH" check_cli_on_path
+
 health_status() { $ENGINE inspect --format '{{.State.Health.Status}}' "$RUN_ID-app"; }
 check_healthcheck() {
   local test

@@ -4,6 +4,7 @@
  * while it holds the lease; it enqueues an event's jobs before its token may be checkpointed; it resumes
  * after the checkpoint on restart and after its own last enqueued event on stream errors.
  */
+import { userSyncCommand } from '../cli/invocation';
 import type { ChangeStream, Db, Document } from 'mongodb';
 import type { RedisClient } from '../redis/create-redis-connection';
 import type { Logger } from 'pino';
@@ -168,7 +169,7 @@ export class ChangeListener {
     const startAfter = this.resumeToken ?? saved?.resumeToken;
     if (startAfter === undefined) {
       this.log.warn(
-        'no checkpoint: starting from now (run `user-sync resync --all` to backfill earlier changes)',
+        `no checkpoint: starting from now (run \`${userSyncCommand('resync --all')}\` to backfill earlier changes)`,
       );
     }
     const stream = this.options.database.watch(watchPipeline(this.options.scope), {

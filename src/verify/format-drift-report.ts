@@ -1,4 +1,5 @@
 import type { SyncQueueName } from '../queues/queue-names';
+import { userSyncCommand } from '../cli/invocation';
 import type { ClassifiedDrift } from './classify-in-flight';
 import type { DriftReport } from './drift-report';
 
@@ -41,7 +42,7 @@ export function formatDriftReport(
       .map(([queue, count]) => `${queue} ×${count}`);
     lines.push(`repairs enqueued: ${added.length > 0 ? added.join(', ') : 'none'}`);
   } else {
-    lines.push('run `user-sync verify --fix` to enqueue repairs');
+    lines.push(`run \`${userSyncCommand('verify --fix')}\` to enqueue repairs`);
   }
   return `${lines.join('\n')}\n`;
 }
