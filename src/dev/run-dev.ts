@@ -2,6 +2,8 @@
  * `user-sync dev`: the whole service on one machine with nothing to configure. MongoDB is MONGO_URL or
  * the embedded emulator, Redis is REDIS_URL or a redis-server started for the run; sample data is loaded,
  * listener, worker and dashboard run in this process, and the dashboard URL and credentials are printed.
+ * A server that does not answer yet (REDIS_URL of a Redis still starting) is waited for, as the roles do,
+ * with the HTTP endpoints up and a banner that says what dev waits for.
  * Everything started here is released on Ctrl-C, the servers last.
  */
 import { randomBytes } from 'node:crypto';
@@ -14,9 +16,12 @@ import { watchParent } from '../lifecycle/watch-parent';
 import { createLogger, type Logger } from '../logging/create-logger';
 import { scrubUrlCredentials } from '../logging/scrub-url-credentials';
 import { withDatabase } from '../config/mongo-url';
+import { openProbeServer } from '../http/start-probe-server';
+import { DependencyStatus } from '../roles/dependency-status';
 import { openServiceDependencies } from '../roles/service-dependencies';
 import { startAllRoles } from '../roles/start-all-roles';
 import type { CliContext } from '../cli/cli-context';
+import { announceWaiting } from './announce-waiting';
 import { devBanner } from './dev-banner';
 import { loadMongoEmulator } from './load-mongo-emulator';
 import { loadSampleData, sampleClerkPersonas, sampleSimulatedUserIds } from './sample-data';
@@ -78,9 +83,28 @@ export async function runDev(options: DevOptions, context: CliContext): Promise<
           : '3001',
     };
     const config = loadConfig(env);
-    const deps = await openServiceDependencies(config, logger, releasers, 'dev');
+    // The HTTP server opens before the servers are waited for, as every role's does: a newcomer whose
+    // Redis is not up yet sees where dev is and what it waits for, instead of one log line and silence.
+    const status = new DependencyStatus();
+    const http = await openProbeServer({
+      role: 'dev',
+      config,
+      logger,
+      releasers,
+      dashboard: true,
+      booting: status,
+    });
+    const addresses = {
+      dashboardUrl: http.url,
+      credentials,
+      mongo: { url: scrubUrlCredentials(mongo.url), source: mongo.source },
+      redis: { url: config.redis.address, source: redis.source },
+    };
+    const waiting = announceWaiting(status, addresses, text => context.stdout.write(text));
+    const deps = await openServiceDependencies(config, logger, releasers, 'dev', { status });
+    waiting.stop();
     const sample = await loadSampleData(deps.collections);
-    const { server, listener, webhooks } = await startAllRoles(deps, releasers, 'dev');
+    const { listener, webhooks } = await startAllRoles(deps, releasers, 'dev', http);
     const webhookUrl = `${webhooks?.url ?? ''}${CLERK_WEBHOOK_PATH}`;
     // The listener starts from "now" (a fresh Redis has no checkpoint): a change made before its stream
     // is open would never be seen, so nothing is simulated, or announced, before that.
@@ -106,10 +130,7 @@ export async function runDev(options: DevOptions, context: CliContext): Promise<
     }
     context.stdout.write(
       devBanner({
-        dashboardUrl: server.url,
-        credentials,
-        mongo: { url: scrubUrlCredentials(mongo.url), source: mongo.source },
-        redis: { url: config.redis.address, source: redis.source },
+        ...addresses,
         sample,
         simulateEveryMs: options.simulate ? options.simulateEveryMs : undefined,
         webhook: {

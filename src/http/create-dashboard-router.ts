@@ -1,16 +1,18 @@
 /**
  * Bull Board for every queue, dead-letter included (SPEC §3), as an express router to mount at
  * `DASHBOARD_BASE_PATH`. Read-only mode (DASHBOARD_READ_ONLY) hides retry, promote, clean and delete.
- * dead-letter gets an adapter of its own that presents it as the parking lot it is.
+ * dead-letter gets an adapter of its own that presents it as the parking lot it is. The page fetches
+ * nothing from other origins (without-remote-assets.ts).
  */
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import type { Queue } from 'bullmq';
-import type { RequestHandler } from 'express';
+import type { Express, RequestHandler } from 'express';
 import { ALL_QUEUES, QueueNames, type QueueName } from '../queues/queue-names';
 import { DASHBOARD_BASE_PATH } from '../routes';
 import { DeadLetterBoardAdapter } from './dead-letter-board-adapter';
+import { renderWithoutRemoteLinks } from './without-remote-assets';
 
 type BoardServerAdapter = Parameters<typeof createBullBoard>[0]['serverAdapter'];
 
@@ -35,5 +37,7 @@ export function createDashboardRouter(options: DashboardRouterOptions): RequestH
     serverAdapter: serverAdapter as unknown as BoardServerAdapter,
     options: { uiConfig: { boardTitle: 'user-sync' } },
   });
-  return serverAdapter.getRouter() as RequestHandler;
+  const board = serverAdapter.getRouter() as Express;
+  renderWithoutRemoteLinks(board);
+  return board as RequestHandler;
 }

@@ -60,8 +60,11 @@ export interface OpenProbeServerOptions {
   dashboard?: boolean;
   /** @defaultValue config.port */
   port?: number;
-  /** What /readyz reports until `attach`: the servers the role still waits for. */
-  booting?: { probes(): ReadinessProbe[] };
+  /**
+   * What /readyz reports until `attach`: the servers the role still waits for; `summary` is what the
+   * dashboard answers meanwhile ("waiting for Redis").
+   */
+  booting?: { probes(): ReadinessProbe[]; summary?(): string };
 }
 
 export interface ProbeServerParts {
@@ -113,6 +116,9 @@ export async function openProbeServer(options: OpenProbeServerOptions): Promise<
     draining: () => draining,
   };
   let board: RequestHandler | undefined;
+  // Named from what the role knows is down: "MongoDB and Redis" when only one is would send an operator
+  // after a server that is fine.
+  const waitingFor = () => options.booting?.summary?.() ?? 'waiting for its servers';
   const app = createHttpApp({
     context,
     logger,
@@ -122,7 +128,7 @@ export async function openProbeServer(options: OpenProbeServerOptions): Promise<
         : {
             router: (req, res, next) => {
               if (board !== undefined) board(req, res, next);
-              else res.status(503).json({ error: 'starting: waiting for MongoDB and Redis (see /readyz)' });
+              else res.status(503).json({ error: `starting: ${waitingFor()} (see /readyz)` });
             },
             auth: access.mode === 'basic' ? basicAuth(access) : undefined,
           },

@@ -1,7 +1,11 @@
 /**
  * `replay`: sends dead-letter entries back to the queue they came from, as new jobs with fresh attempts,
- * and removes them from dead-letter. Jobs are level-triggered, so a replayed job reads the documents as
- * they are now: once the bad data is fixed, its replay succeeds.
+ * and removes them from dead-letter, together with the failed job each entry was copied from. Jobs are
+ * level-triggered, so a replayed job reads the documents as they are now: once the bad data is fixed, its
+ * replay succeeds.
+ *
+ * The failed original goes because its failure is now the replay's business: left behind, it keeps a red
+ * "failed" badge on a queue whose work is done, and `retry` would run it a second time.
  *
  * Safe to repeat and to interrupt: a replayed entry is gone from dead-letter, so a second run finds
  * nothing; and an entry's replay id is derived from the entry, so a run that died between adding the job
@@ -90,9 +94,20 @@ async function replayOne(
     // Default job options of the target queue: the replay gets every attempt and backoff afresh.
     await target.add(entry.name, entry.data, { jobId: newJobId });
   }
+  await removeFailedOriginal(target, entry.jobId);
   await job.remove();
   const replayed = { deadLetterId, queue, originalJobId: replayLineage(entry.jobId).originalJobId, newJobId };
   return existing === undefined ? replayed : { ...replayed, joined: { state: await existing.getState() } };
+}
+
+/**
+ * Only while it is failed: a job retried in place since (the dashboard's button) is running again, and a
+ * batch subject's entry names no job of its own. After the replay job is added and before the entry goes,
+ * so an interrupted run leaves the entry to finish the work next time.
+ */
+async function removeFailedOriginal(target: Queue, jobId: string): Promise<void> {
+  const original = (await target.getJob(jobId)) as Job | undefined;
+  if (original !== undefined && (await original.getState()) === 'failed') await original.remove();
 }
 
 /**

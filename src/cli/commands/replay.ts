@@ -15,7 +15,9 @@ export const replayCommand = defineCommand<ReplayOptions>({
   name: 'replay',
   configure: command =>
     command
-      .description('re-drive dead-letter entries to their original queue (new job, fresh attempts)')
+      .description(
+        're-drive dead-letter entries to their original queue (new job, fresh attempts); the failed original leaves its queue, so retry does not run it again',
+      )
       .option('--queue <queue>', 'only entries that came from this queue', parseSyncQueue)
       .option('--id <id>', 'only this entry: its dead-letter job id or the original job id')
       .option('--all', 'every dead-letter entry'),

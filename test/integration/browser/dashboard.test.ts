@@ -35,14 +35,18 @@ async function screenshot(page: Page, name: string): Promise<void> {
 }
 
 /**
- * An operator in a real (headless) browser: logs in to the dashboard, sees every queue, finds the failed
- * job in dead-letter, and retries it with a click once the bad data is fixed; the job then completes.
+ * An operator in a real (headless) browser, on a machine with no way out: logs in to the dashboard, sees
+ * every queue, finds the failed job in dead-letter with its reason and the command that replays it, and
+ * retries it with a click once the bad data is fixed; the job then completes. Every request to another
+ * origin is refused and recorded, as an offline machine would refuse it.
  */
 describe('the dashboard in a browser', () => {
   let h: SyncHarness;
   let dashboard: CliProcess;
   let url: string;
   let browser: Browser;
+  /** Requests the pages tried to send anywhere but the dashboard's own origin. */
+  const foreign: string[] = [];
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) {
@@ -73,6 +77,12 @@ describe('the dashboard in a browser', () => {
 
   async function pageWith(httpCredentials?: { username: string; password: string }): Promise<Page> {
     const context = await browser.newContext(httpCredentials ? { httpCredentials } : {});
+    await context.route('**/*', route => {
+      const target = new URL(route.request().url());
+      if (target.origin === new URL(url).origin) return route.continue();
+      foreign.push(target.href);
+      return route.abort('internetdisconnected');
+    });
     return context.newPage();
   }
 
@@ -119,11 +129,28 @@ describe('the dashboard in a browser', () => {
     await page.getByText('manager-sync__browser-1', { exact: true }).first().waitFor();
     // A parking lot, not a stuck queue: its title and description say so, and no "No workers" alarm shows.
     await page.getByText('dead-letter (parked failures)', { exact: true }).first().waitFor();
-    await page
-      .getByText(/^Parked failures, not a backlog/)
-      .first()
-      .waitFor();
+    // Bull Board shows the description on one line and cuts it where the window ends: the replay command
+    // must be inside what is shown.
+    const description = page.getByText(/^Parked failures, not a backlog/).first();
+    await description.waitFor();
+    expect(await description.textContent()).toContain('user-sync replay --all');
+    const { shown, whole } = await description.evaluate(element => ({
+      shown: element.clientWidth,
+      whole: element.scrollWidth,
+    }));
+    expect(whole).toBeLessThanOrEqual(shown);
     expect(await page.getByText('No workers').count()).toBe(0);
+
+    // The entry's Error tab carries the failure it recorded, not "No errors recorded".
+    const entry = await h.queues.get('dead-letter').getJob('manager-sync__browser-1');
+    const reason = String(entry?.data.failedReason);
+    expect(reason).toMatch(/email must be a string/);
+    const entryCard = page
+      .locator('[class^="card-"]', { has: page.getByText('manager-sync__browser-1', { exact: true }) })
+      .first();
+    await entryCard.getByText('Error', { exact: true }).first().click();
+    await entryCard.getByText(reason).first().waitFor();
+    expect(await entryCard.getByText('No errors recorded').count()).toBe(0);
     await screenshot(page, 'dead-letter');
     await page.goto(`${url}/`);
     await page.getByText('dead-letter (parked failures)', { exact: true }).first().waitFor();
@@ -155,6 +182,20 @@ describe('the dashboard in a browser', () => {
     expect(
       (await h.collections.orders.findOne({ _id: order._id }))?.metadata.dashclicks_team.manager,
     ).toEqual(metaOf({ ...user, email: 'fixed@example.com' }));
+    await page.context().close();
+  });
+
+  it('fetches nothing from another origin: with the machine offline, the page renders in full', async () => {
+    foreign.length = 0;
+    const page = await pageWith(CREDENTIALS);
+    expect((await page.goto(`${url}/`))?.status()).toBe(200);
+    const sidebar = page.locator('#bull-board-sidebar, nav, aside').first();
+    for (const queue of QUEUES) await sidebar.getByText(queue, { exact: true }).first().waitFor();
+    await sidebar.getByText('dead-letter', { exact: true }).first().click();
+    await page.getByText('dead-letter (parked failures)', { exact: true }).first().waitFor();
+    await page.waitForLoadState('networkidle');
+    await screenshot(page, 'offline');
+    expect(foreign).toEqual([]);
     await page.context().close();
   });
 });

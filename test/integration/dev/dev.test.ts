@@ -1,5 +1,10 @@
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createConnection } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { MongoClient, type Document } from 'mongodb';
+import { freePort } from '../../../src/dev/free-port';
+import { kill, launchRedis, untilAnswering } from '../../support/redis-process';
 import { assertNothingLeaked, trackMongoClient } from '../../support/leak-guard';
 import { spawnCli } from '../../support/cli-process';
 import { waitUntil } from '../../support/wait-until';
@@ -193,6 +198,64 @@ describe('user-sync dev', () => {
       await dev.stop();
     }
   });
+
+  it('with REDIS_URL not answering yet: banner and endpoints at once, naming Redis; starts once Redis is up', async () => {
+    const port = await freePort();
+    const redisUrl = `redis://127.0.0.1:${port}`;
+    const dev = spawnCli(['dev'], { PORT: '0', LOG_LEVEL: 'warn', REDIS_URL: redisUrl });
+    const dir = await mkdtemp(join(tmpdir(), 'user-sync-dev-test-'));
+    let redis: ReturnType<typeof launchRedis> | undefined;
+    try {
+      // Well within the test's own deadline, so a dev that stays silent fails here, and is stopped.
+      await dev.waitFor(/Ctrl-C stops it\./, { timeoutMs: 30_000 });
+      const banner = dev.stdout();
+      expect(banner).toMatch(/^user-sync dev is waiting for Redis; it goes on by itself once it answers$/m);
+      expect(banner).toContain(`  waiting for Redis at ${redisUrl} (ECONNREFUSED)`);
+      expect(banner).not.toMatch(/waiting for MongoDB/);
+      expect(banner).not.toMatch(/Ctrl-C stops everything/);
+      const url = /dashboard\s+(http:\/\/\S+?)\/?\n/.exec(banner)?.[1];
+      const user = /user\s+(\S+)/.exec(banner)?.[1];
+      const password = /password\s+(\S+)/.exec(banner)?.[1];
+      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect(banner).toContain(`Redis       ${redisUrl}  (REDIS_URL)`);
+
+      // /readyz names Redis, and only Redis once the embedded MongoDB answered; so does the dashboard.
+      const waiting = await waitUntil(
+        '/readyz to fail on redis alone',
+        async () => {
+          const response = await fetch(`${url}/readyz`);
+          const body = (await response.json()) as { failed: string[]; checks: Record<string, string> };
+          return response.status === 503 && body.checks.mongodb === 'ok' && body;
+        },
+        { timeoutMs: 30_000, everyMs: 200 },
+      );
+      expect(waiting.failed).toContain('redis');
+      expect(waiting.checks.redis).toBe(`waiting for Redis at ${redisUrl} (ECONNREFUSED)`);
+      const board = await fetch(`${url}/`, { headers: { authorization: basic(user!, password!) } });
+      expect(board.status).toBe(503);
+      expect(await board.json()).toEqual({ error: 'starting: waiting for Redis (see /readyz)' });
+
+      redis = launchRedis({ dir, port, args: ['--save', '', '--appendonly', 'no', '--dir', dir] });
+      await untilAnswering(redis);
+      await waitUntil(
+        '/readyz to answer 200 once Redis is up',
+        async () => (await fetch(`${url}/readyz`)).status === 200,
+        { timeoutMs: 60_000, everyMs: 200 },
+      );
+      await dev.waitFor(/Ctrl-C stops everything/);
+      expect(dev.stdout()).toMatch(/user-sync dev is running[\s\S]*sample data 4 accounts, 7 users/);
+      const page = await fetch(`${url}/`, { headers: { authorization: basic(user!, password!) } });
+      expect(page.status).toBe(200);
+      expect(await dev.stop()).toEqual({ code: 0, signal: null });
+    } finally {
+      await dev.stop();
+      if (redis !== undefined) {
+        redis.admin.disconnect();
+        await kill(redis.child);
+      }
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 
   it('names what to install when there is no redis-server and no REDIS_URL', async () => {
     const dev = spawnCli(['dev'], { PORT: '0', PATH: '/nonexistent', LOG_LEVEL: 'silent' });

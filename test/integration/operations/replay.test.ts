@@ -166,11 +166,14 @@ describe('user-sync replay', () => {
     await insertAll(h.collections, { users: [user], orders: [anOrder({ manager: user._id })] });
     await h.enqueue('manager-sync', { userId: user._id.toHexString() }, 'fold-1');
     await untilDeadLettered('manager-sync__fold-1');
-    // Replayed before the fix, the replay fails too; then the original, retried in place, fails again:
-    // two entries, both of the lineage fold-1, whose next replay id is the same.
+    // The original retried in place (the dashboard's button) and replayed while it waits, both before the
+    // fix: both fail again. Two entries, both of the lineage fold-1, whose next replay id is the same. (The
+    // queue is paused so the retried original is still waiting when replay looks, and so is kept.)
+    const managerSync = h.queues.get('manager-sync');
+    await managerSync.pause();
+    await (await managerSync.getJob('fold-1'))?.retry();
     expect((await replay('--id', 'manager-sync__fold-1')).code).toBe(0);
-    await untilDeadLettered('manager-sync__fold-1-replay-1');
-    await (await h.queues.get('manager-sync').getJob('fold-1'))?.retry();
+    await managerSync.resume();
     await untilDeadLettered('manager-sync__fold-1', 'manager-sync__fold-1-replay-1');
     await h.collections.users.updateOne({ _id: user._id }, { $set: { name: 'Fixed' } });
 
@@ -195,6 +198,65 @@ describe('user-sync replay', () => {
     );
     expect(await deadLetterIds()).toEqual([]);
     expect(await h.queues.get('manager-sync').getJob('fold-1-replay-3')).toBeUndefined();
+  });
+
+  it('removes the failed originals it re-drove (a real process): no failed job is left, and retry runs none again', async () => {
+    const user = aUser({ name: 42 });
+    const order = anOrder({ manager: user._id, specialist: user._id });
+    await insertAll(h.collections, { users: [user], orders: [order] });
+    await h.enqueue('manager-sync', { userId: user._id.toHexString() }, 'clean-1');
+    await h.enqueue('specialist-sync', { userId: user._id.toHexString() }, 'clean-2');
+    await untilDeadLettered('manager-sync__clean-1', 'specialist-sync__clean-2');
+    expect(await stateOf('manager-sync', 'clean-1')).toBe('failed');
+    await h.collections.users.updateOne({ _id: user._id }, { $set: { name: 'Fixed' } });
+
+    const cli = spawnCli(['replay', '--all'], env);
+    expect(await cli.exited).toEqual({ code: 0, signal: null });
+    expect(cli.stdout().split('\n')[0]).toBe(
+      'replayed 2 entries as 2 new jobs: manager-sync ×1, specialist-sync ×1',
+    );
+    // The failed originals are gone with their entries: the overview shows no red "failed" badge.
+    expect(await h.queues.get('manager-sync').getJob('clean-1')).toBeUndefined();
+    expect(await h.queues.get('specialist-sync').getJob('clean-2')).toBeUndefined();
+    const failed = await Promise.all(
+      (['manager-sync', 'specialist-sync'] as const).map(queue => h.queues.get(queue).getFailedCount()),
+    );
+    expect(failed).toEqual([0, 0]);
+    await waitUntil('the replayed jobs to complete', async () =>
+      (
+        await Promise.all([
+          (await h.queues.get('manager-sync').getJob('clean-1-replay-1'))?.getState(),
+          (await h.queues.get('specialist-sync').getJob('clean-2-replay-1'))?.getState(),
+        ])
+      ).every(state => state === 'completed'),
+    );
+    // retry finds nothing: the failures replay dealt with do not run a second time.
+    const retry = await runCliInProcess(['retry'], env);
+    expect(retry.code).toBe(0);
+    expect(retry.stdout).toMatch(/^retried 0 failed jobs/);
+  });
+
+  it('keeps an original that is no longer failed: retried in place, it is running its own course', async () => {
+    const user = aUser({ name: 42 });
+    await insertAll(h.collections, { users: [user], orders: [anOrder({ manager: user._id })] });
+    await h.enqueue('manager-sync', { userId: user._id.toHexString() }, 'kept-1');
+    await untilDeadLettered('manager-sync__kept-1');
+    await h.collections.users.updateOne({ _id: user._id }, { $set: { name: 'Fixed' } });
+    const managerSync = h.queues.get('manager-sync');
+    await managerSync.pause();
+    try {
+      await (await managerSync.getJob('kept-1'))?.retry();
+      expect((await replay('--id', 'manager-sync__kept-1')).code).toBe(0);
+      expect(await stateOf('manager-sync', 'kept-1')).toBe('waiting');
+    } finally {
+      await managerSync.resume();
+    }
+    await waitUntil(
+      'the original and its replay to complete',
+      async () =>
+        (await stateOf('manager-sync', 'kept-1')) === 'completed' &&
+        (await stateOf('manager-sync', 'kept-1-replay-1')) === 'completed',
+    );
   });
 });
 
