@@ -14,6 +14,10 @@ export interface DevBannerInput extends DevAddresses {
   sample: Record<string, number>;
   simulateEveryMs: number | undefined;
   webhook: { url: string; secret: string; simulatedEveryMs: number | undefined };
+  /** `NAME='value'` for the servers dev chose, to paste into another terminal. */
+  cliExports: readonly string[];
+  /** A command to try there. */
+  cliExample: string;
 }
 
 export function devBanner(input: DevBannerInput): string {
@@ -33,6 +37,10 @@ export function devBanner(input: DevBannerInput): string {
     input.webhook.simulatedEveryMs === undefined
       ? '  Clerk       no events simulated (run `npm run dev -- --simulate-clerk` to send signed ones)'
       : `  Clerk       a signed user event every ${input.webhook.simulatedEveryMs} ms`,
+    input.cliExports.length === 0
+      ? `  CLI         ${input.cliExample}  (with your MONGO_URL and REDIS_URL)`
+      : `  CLI         export ${input.cliExports.join(' ')}`,
+    ...(input.cliExports.length === 0 ? [] : [`              then: ${input.cliExample}`]),
     '  Ctrl-C stops everything (twice: at once).',
     '',
   ];

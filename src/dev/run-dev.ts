@@ -16,6 +16,7 @@ import { watchParent } from '../lifecycle/watch-parent';
 import { createLogger, type Logger } from '../logging/create-logger';
 import { scrubUrlCredentials } from '../logging/scrub-url-credentials';
 import { withDatabase } from '../config/mongo-url';
+import { userSyncCommand } from '../cli/invocation';
 import { openProbeServer } from '../http/start-probe-server';
 import { DependencyStatus } from '../roles/dependency-status';
 import { openServiceDependencies } from '../roles/service-dependencies';
@@ -138,6 +139,13 @@ export async function runDev(options: DevOptions, context: CliContext): Promise<
           secret: config.identity.webhookSecret ?? '',
           simulatedEveryMs: options.simulateClerk ? options.simulateEveryMs : undefined,
         },
+        // What a second terminal needs to run commands against this stack: the servers dev chose (those
+        // the user set are in their environment already, credentials and all).
+        cliExports: [
+          ...(set(context.env.MONGO_URL) ? [] : [`MONGO_URL='${mongo.url}'`]),
+          ...(redis.url === undefined || set(context.env.REDIS_URL) ? [] : [`REDIS_URL='${redis.url}'`]),
+        ],
+        cliExample: userSyncCommand('verify'),
       }),
     );
   } catch (error) {

@@ -40,6 +40,13 @@ describe('user-sync dev', () => {
       const secret = /secret\s+(whsec_\S+)/.exec(banner)?.[1];
       const mongoUrl = /MongoDB\s+(mongodb:\/\/\S+)/.exec(banner)?.[1];
       expect(webhookUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/webhooks\/clerk$/);
+      // The banner's export line, pasted into another terminal, points a command at this stack.
+      const exported = /CLI\s+export (.+)\n\s+then: user-sync verify/.exec(banner)?.[1] ?? '';
+      const cliEnv = Object.fromEntries([...exported.matchAll(/(\w+)='([^']*)'/g)].map(([, k, v]) => [k, v]));
+      expect(Object.keys(cliEnv)).toEqual(['MONGO_URL', 'REDIS_URL']);
+      const verify = spawnCli(['verify', '--grace', '5'], { ...cliEnv, LOG_LEVEL: 'silent' });
+      await verify.exited;
+      expect(verify.stdout()).toMatch(/^checked \d+ users, \d+ accounts/);
       // The printed secret is the one the endpoint verifies with: an event signed with it is accepted.
       const { Webhook } = await import('svix');
       const body = JSON.stringify({ type: 'email.created', object: 'event', data: {} });
