@@ -7,14 +7,14 @@ import { loadConfig } from '../config/load-config';
 import type { Config } from '../config/config-types';
 import { Releasers } from '../lifecycle/releasers';
 import { createLogger, type Logger } from '../logging/create-logger';
-import { openServiceDependencies, type ServiceDependencies } from '../roles/service-dependencies';
+import { openOneShotDependencies, type OneShotDependencies } from '../roles/one-shot-dependencies';
 import type { CliContext } from './cli-context';
 
 /** One-shot commands (verify, resync): open, run, release, answer with the command's exit code. */
 export async function withServiceDependencies(
   context: CliContext,
   role: string,
-  run: (deps: ServiceDependencies, logger: Logger, config: Config) => Promise<number>,
+  run: (deps: OneShotDependencies, logger: Logger, config: Config) => Promise<number>,
 ): Promise<number> {
   const config = loadConfig(context.env);
   // One-shot commands speak to a person on stdout; their logs go to stderr at warn and above.
@@ -25,7 +25,7 @@ export async function withServiceDependencies(
   }).child({ role });
   const releasers = new Releasers(logger);
   try {
-    const deps = await openServiceDependencies(config, logger, releasers, role, { failFast: true });
+    const deps = await openOneShotDependencies(config, logger, releasers, role);
     return await run(deps, logger, config);
   } finally {
     await releasers.release();

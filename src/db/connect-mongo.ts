@@ -4,13 +4,14 @@
  * and be retried by BullMQ with backoff, not hang inside mongoose's buffer.
  */
 import type { LookupFunction } from 'node:net';
-import type { ServerHeartbeatFailedEvent } from 'mongodb';
 import mongoose, { type Connection } from 'mongoose';
 import type { Config } from '../config/config-types';
 import type { Logger } from '../logging/create-logger';
 import { isNamed } from '../errors/error-shape';
 import { connectionReason, ServerUnreachable } from '../errors/server-unreachable';
 import { subprocessLookup } from '../net/subprocess-lookup';
+import { everySeedRefused } from './every-seed-refused';
+import { isSrvLookupFailure, selectionTimeoutMsFor, urlOptionNames } from './mongo-url-options';
 
 export interface ConnectMongoOptions {
   /** Reported to the server (`currentOp`, logs) to tell roles apart. @defaultValue 'user-sync' */
@@ -41,29 +42,6 @@ export interface MongoConnection {
   db: NonNullable<Connection['db']>;
   /** Closes the pool; idempotent. */
   close(): Promise<void>;
-}
-
-function urlOptionNames(url: string): Set<string> {
-  const query = url.includes('?') ? url.slice(url.indexOf('?') + 1) : '';
-  return new Set([...new URLSearchParams(query).keys()].map(key => key.toLowerCase()));
-}
-
-/** The selection timeout in force: MONGO_URL's own, when it has one. */
-function selectionTimeoutMsFor(url: string, fallback: number): number {
-  const query = url.includes('?') ? url.slice(url.indexOf('?') + 1) : '';
-  for (const [key, value] of new URLSearchParams(query))
-    if (key.toLowerCase() === 'serverselectiontimeoutms' && Number.isFinite(Number(value)))
-      return Number(value);
-  return fallback;
-}
-
-/**
- * A `mongodb+srv://` URL is looked up (SRV, then TXT) before any server is tried; a DNS that does not
- * answer, or not yet (a pod whose network is still coming up), is an unreachable server like any other.
- */
-function isSrvLookupFailure(error: unknown): boolean {
-  const { syscall } = (error ?? {}) as { syscall?: unknown };
-  return typeof syscall === 'string' && /^query(Srv|Txt)$/.test(syscall);
 }
 
 export async function connectMongo(
@@ -101,7 +79,9 @@ export async function connectMongo(
   connection.on('error', (error: unknown) => {
     if (opened) log.error({ err: error }, 'MongoDB connection error');
   });
-  const refused = options.giveUpWhenRefused ? everySeedRefused(connection, config.mongoUrl) : undefined;
+  const refused = options.giveUpWhenRefused
+    ? everySeedRefused(connection.getClient(), config.mongoUrl)
+    : undefined;
   try {
     await (refused === undefined
       ? connection.asPromise()
@@ -137,41 +117,5 @@ export async function connectMongo(
     connection,
     db,
     close: () => (closing ??= connection.close()),
-  };
-}
-
-/**
- * Rejects once each host listed in a `mongodb://` URL has refused a connection (ECONNREFUSED). A
- * `mongodb+srv://` URL lists no hosts before its lookup, so it never rejects: its timeout decides.
- */
-function everySeedRefused(connection: Connection, url: string): { promise: Promise<never>; stop(): void } {
-  const seeds = /^mongodb:\/\/(?:[^@/]*@)?([^/?]+)/
-    .exec(url)?.[1]
-    .split(',')
-    .map(host => host.trim());
-  const client = connection.getClient();
-  const refusedHosts = new Set<string>();
-  let listener: ((event: ServerHeartbeatFailedEvent) => void) | undefined;
-  const promise = new Promise<never>((_, reject) => {
-    if (seeds === undefined) return;
-    listener = event => {
-      const code = (event.failure as { cause?: { code?: unknown } }).cause?.code;
-      if (code !== 'ECONNREFUSED') return;
-      refusedHosts.add(event.connectionId);
-      if (seeds.every(seed => refusedHosts.has(seed))) {
-        const error = new Error(`connect ECONNREFUSED ${[...refusedHosts].join(', ')}`);
-        error.name = 'AllHostsRefused';
-        reject(error);
-      }
-    };
-    client.on('serverHeartbeatFailed', listener);
-  });
-  // Nothing awaits it once the connection opened: a late rejection must not go unhandled.
-  promise.catch(() => undefined);
-  return {
-    promise,
-    stop: () => {
-      if (listener) client.off('serverHeartbeatFailed', listener);
-    },
   };
 }

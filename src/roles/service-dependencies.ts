@@ -1,11 +1,12 @@
 /**
  * What every long-running role shares: one MongoDB pool, one Redis connection for producers, the queue
  * registry. Each resource registers its own release as it opens, so a failure halfway through boot still
- * releases what was opened. A role waits for servers that do not answer yet; a one-shot command does not.
+ * releases what was opened. A role waits for servers that do not answer yet (one-shot commands open theirs
+ * in one-shot-dependencies.ts, and give up instead).
  */
 import type { RedisClient } from '../redis/create-redis-connection';
 import type { Config } from '../config/config-types';
-import { connectMongo, type MongoConnection } from '../db/connect-mongo';
+import type { MongoConnection } from '../db/connect-mongo';
 import { createModels, type SyncModels } from '../db/create-models';
 import { ensureIndexes } from '../db/ensure-indexes';
 import { syncCollections } from '../db/sync-collections';
@@ -13,7 +14,6 @@ import type { Releasers } from '../lifecycle/releasers';
 import type { Logger } from '../logging/create-logger';
 import { createQueue } from '../queues/create-queue';
 import { QueueRegistry } from '../queues/queue-registry';
-import { awaitRedisReady } from '../redis/await-redis-ready';
 import { closeRedis, createRedisConnection } from '../redis/create-redis-connection';
 import { waitForRedis } from '../redis/wait-for-redis';
 import { waitForMongo } from '../db/wait-for-mongo';
@@ -41,11 +41,6 @@ export interface ServiceDependencies {
 }
 
 export interface OpenServiceDependenciesOptions {
-  /**
-   * One-shot commands give up on an unreachable server after `config.connectTimeoutMs`; roles wait for
-   * it, saying so once (SPEC §6). @defaultValue false
-   */
-  failFast?: boolean;
   /** Told which servers a waiting role is still waiting for (what /readyz shows meanwhile). */
   status?: DependencyStatus;
 }
@@ -55,7 +50,7 @@ export async function openServiceDependencies(
   logger: Logger,
   releasers: Releasers,
   role: string,
-  { failFast = false, status }: OpenServiceDependenciesOptions = {},
+  { status }: OpenServiceDependenciesOptions = {},
 ): Promise<ServiceDependencies> {
   const appName = `user-sync-${role}`;
   const redisHealth = new RedisHealth(logger);
@@ -67,41 +62,31 @@ export async function openServiceDependencies(
   const openRedis = () => {
     const connection = createRedisConnection(config, logger, {
       connectionName: appName,
-      announceLoss: !failFast,
+      announceLoss: true,
     });
     connection.on('error', (error: unknown) => redisHealth.report(error, 'connection', { quiet: true }));
     releasers.add('redis', () => closeRedis(connection), { timeoutMs: CLOSE_TIMEOUT_MS });
     return connection;
   };
-  let redis: RedisClient;
-  let mongo: MongoConnection;
-  if (failFast) {
-    // MongoDB first, then Redis with its own deadline: each unreachable server is named with its cause.
-    mongo = await connectMongo(config, logger, { appName, giveUpWhenRefused: true });
-    releasers.add('mongodb', () => mongo.close(), { timeoutMs: CLOSE_TIMEOUT_MS });
-    redis = openRedis();
-    await awaitRedisReady(redis, config.redis.address, config.connectTimeoutMs);
-  } else {
-    // Redis first: it connects in the background while MongoDB is waited for, so /readyz names both
-    // when both are down.
-    redis = openRedis();
-    const redisReady = waitForRedis(redis, config.redis.address, logger, {
-      onWaiting: reason => status?.markDown('redis', reason),
-      onConnected: () => status?.markUp('redis'),
-    });
-    mongo = await waitForMongo(config, logger, {
-      appName,
-      // Stopping sends killCursors (the listener's change stream, while its getMore holds a connection)
-      // and endSessions; spare connections kept open let both go out at once. Opening one at that moment
-      // can take the whole grace period: in a container, DNS lookups stall for ~10 s while the engine
-      // rewires the network for a neighbour that compose stopped just before.
-      minPoolSize: 2,
-      onWaiting: reason => status?.markDown('mongodb', reason),
-      onConnected: () => status?.markUp('mongodb'),
-    });
-    releasers.add('mongodb', () => mongo.close(), { timeoutMs: CLOSE_TIMEOUT_MS });
-    await redisReady;
-  }
+  // Redis first: it connects in the background while MongoDB is waited for, so /readyz names both when
+  // both are down.
+  const redis = openRedis();
+  const redisReady = waitForRedis(redis, config.redis.address, logger, {
+    onWaiting: reason => status?.markDown('redis', reason),
+    onConnected: () => status?.markUp('redis'),
+  });
+  const mongo = await waitForMongo(config, logger, {
+    appName,
+    // Stopping sends killCursors (the listener's change stream, while its getMore holds a connection)
+    // and endSessions; spare connections kept open let both go out at once. Opening one at that moment
+    // can take the whole grace period: in a container, DNS lookups stall for ~10 s while the engine
+    // rewires the network for a neighbour that compose stopped just before.
+    minPoolSize: 2,
+    onWaiting: reason => status?.markDown('mongodb', reason),
+    onConnected: () => status?.markUp('mongodb'),
+  });
+  releasers.add('mongodb', () => mongo.close(), { timeoutMs: CLOSE_TIMEOUT_MS });
+  await redisReady;
   const models = createModels(mongo.connection, config.collections);
   await ensureIndexes(models);
   const queues = new QueueRegistry(
