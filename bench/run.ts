@@ -28,6 +28,7 @@ import { REPO_ROOT } from './repo-root';
 import { round } from './stats';
 import { measureSyncFanOut } from './sync-fan-out';
 import { measureWebhookSection, renderWebhookSection } from './webhooks';
+import { measureCliTiming, renderCliTiming, type CliTimingResult } from './cli-timing';
 import type { WebhookLoadResult } from './webhook-load';
 
 const releases: (() => Promise<void>)[] = [];
@@ -62,8 +63,12 @@ async function main(argv: string[]): Promise<void> {
   releases.unshift(() => webhookReleasers.release());
   const webhooks = await measureWebhookSection(plan.webhooks, webhookReleasers);
   await webhookReleasers.release();
+  const cliReleasers = new Releasers();
+  releases.unshift(() => cliReleasers.release());
+  const cliTiming = await measureCliTiming(cliReleasers);
+  await cliReleasers.release();
 
-  const results: BenchResults & { webhooks: WebhookLoadResult } = {
+  const results: BenchResults & { webhooks: WebhookLoadResult; cliTiming: CliTimingResult } = {
     startedAt: new Date(started).toISOString(),
     durationSec: round((Date.now() - started) / 1000),
     quick,
@@ -95,8 +100,9 @@ async function main(argv: string[]): Promise<void> {
     endToEnd: endToEnd.result,
     operator,
     webhooks,
+    cliTiming,
   };
-  const markdown = `${renderMarkdown(results)}\n${renderWebhookSection(webhooks)}`;
+  const markdown = `${renderMarkdown(results)}\n${renderWebhookSection(webhooks)}\n${renderCliTiming(cliTiming)}`;
   await mkdir(outDir, { recursive: true });
   const name = quick ? 'quick' : 'latest';
   await writeFile(join(outDir, `${name}.json`), `${JSON.stringify(results, null, 2)}\n`);
