@@ -28,8 +28,6 @@ export const userSchema = new Schema<UserFields>(
 );
 // owner-sync looks up an account's owner.
 userSchema.index({ account: 1, is_owner: 1 });
-// identity-sync matches the provider's users by their id (SPEC §7); most platform users have none.
-userSchema.index(
-  { clerk_id: 1 },
-  { unique: true, partialFilterExpression: { clerk_id: { $type: 'string' } } },
-);
+// identity-sync matches the provider's users by their id (SPEC §7). Sparse: most platform users have none,
+// and a sparse index (unlike a partial one) is what MongoDB uses for a plain `{clerk_id: "user_..."}` query.
+userSchema.index({ clerk_id: 1 }, { unique: true, sparse: true });
