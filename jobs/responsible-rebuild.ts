@@ -48,12 +48,18 @@ export default async function responsibleRebuild(
   }
 
   const continuing = payload.afterOrderId !== undefined;
-  const { outcomes, totals, settled } = await syncUserBatch(payload, ctx, async batch =>
-    continuing
-      ? { matched: 0, modified: 0 }
-      : replaceMembersInPlace(ctx.collections.orders, 'metadata.responsible', batch.valid, user => ({
-          assigned_user_ids: user._id,
-        })),
+  const { outcomes, totals, settled } = await syncUserBatch(
+    payload,
+    ctx,
+    async batch =>
+      continuing
+        ? { matched: 0, modified: 0 }
+        : replaceMembersInPlace(ctx.collections.orders, 'metadata.responsible', batch.valid, user => ({
+            assigned_user_ids: user._id,
+          })),
+    // An element already equal to UserMeta(U) is not modified: a round that modified nothing wrote nothing
+    // stale, so it needs no re-read (see sync-user-batch.ts).
+    { modified: totals => totals.modified },
   );
   const present = settled.valid.map(user => user._id);
   if (totals.matched > 0)

@@ -4,8 +4,8 @@
  * after a rebuild the orders' whole arrays are copied.
  */
 import { copyResponsibleToTasks, type CopyResult } from '../src/sync/copy-responsible-to-tasks';
-import { parseJobData, taskCascadeDataSchema, toObjectId } from '../src/sync/job-data';
-import { cascadeMembersChange } from '../src/sync/cascade-member-change';
+import { parseJobData, taskCascadeDataSchema, toObjectId, userIdsOf } from '../src/sync/job-data';
+import { cascadeMembersChange, findMemberOrders, type MemberOrders } from '../src/sync/cascade-member-change';
 import { syncUserBatch, userBatchResult, type UserBatchResult } from '../src/sync/sync-user-batch';
 import type { SyncJobContext } from '../src/sync/sync-job-context';
 
@@ -15,8 +15,23 @@ export default async function taskCascade(
 ): Promise<CopyResult | UserBatchResult<CopyResult>> {
   const payload = parseJobData(taskCascadeDataSchema, data);
   if ('orderIds' in payload) return copyResponsibleToTasks(ctx.collections, payload.orderIds.map(toObjectId));
-  const { outcomes, totals } = await syncUserBatch(payload, ctx, batch =>
-    cascadeMembersChange(ctx.collections, batch.valid),
+  const { ids } = userIdsOf(payload);
+  let started: MemberOrders | undefined =
+    ids.length === 0 ? undefined : findMemberOrders(ctx.collections, ids.map(toObjectId));
+  const { outcomes, totals } = await syncUserBatch(
+    payload,
+    ctx,
+    batch => {
+      // Only the first round's: a later one may come after the orders changed.
+      const orders = started;
+      started = undefined;
+      return cascadeMembersChange(ctx.collections, batch.valid, orders);
+    },
+    // Of what this run writes, only the in-place statements carry the users as it read them, and their
+    // `$ne` lets each touch only a task whose element differs from that. The stragglers get their order's
+    // array, which their own copy step settles. tasksUpdated counts both, so 0 proves no task was written
+    // from this run's read of a user: no newer run's copy was overwritten, and no user is read again.
+    { modified: totals => totals.tasksUpdated },
   );
   return userBatchResult(totals, outcomes);
 }

@@ -1,7 +1,9 @@
 /**
- * The in-place path shared by orders and tasks: the element of a UserMeta array whose `id` is the user
- * becomes UserMeta(user), and only it. An updateMany with arrayFilters per user, atomic per document, so two users
+ * The in-place path of orders: the element of a UserMeta array whose `id` is the user becomes
+ * UserMeta(user), and only it. An updateMany with arrayFilters per user, atomic per document, so two users
  * of the same array updated at once both land, and the cost does not grow with the number of documents.
+ * Tasks take the same statement with a `$ne` guard (cascade-member-change.ts): their straggler count
+ * needs every task a statement matches to be one it modifies.
  */
 import type { AnyBulkWriteOperation, Collection, Document } from 'mongodb';
 import type { UserDocument } from './user-document';

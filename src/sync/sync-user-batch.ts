@@ -23,11 +23,26 @@ export function userBatchResult<Totals>(
   return { ...totals, users: outcomes.size, ...summarizeOutcomes(outcomes) };
 }
 
+export interface UserBatchOptions<Totals> {
+  /** Adds up the settle rounds' totals. @defaultValue the sum of each number */
+  sum?: (left: Totals, right: Totals) => Totals;
+  /**
+   * How many documents a round's write modified, as the server counted them. Only for a write whose
+   * every statement modifies a document only when its copy differs from what this run read (a `$ne`
+   * guard, or a `$set` the server finds to be a no-op). The re-read exists to undo this run's own stale
+   * write. A round that modified nothing wrote nothing: every copy it reached already equalled what it
+   * read, and whatever a newer run wrote stays (that run re-reads after its own write). So it re-reads no
+   * user; its users' outcomes stand as first read (a user fixed meanwhile is a change with jobs of its
+   * own). Without it, every round re-reads all of its users.
+   */
+  modified?: (totals: Totals) => number;
+}
+
 export async function syncUserBatch<Totals extends Record<string, number>>(
   payload: { userId: string; cause?: JobCause } | { userIds: string[]; cause?: JobCause },
   ctx: SyncJobContext,
   write: (batch: UserBatch) => Promise<Totals>,
-  sum: (left: Totals, right: Totals) => Totals = addTotals,
+  { sum = addTotals, modified }: UserBatchOptions<Totals> = {},
 ): Promise<{ outcomes: Map<string, string>; totals: Totals; settled: UserBatch }> {
   const { ids, malformed } = userIdsOf(payload);
   const outcomes = new Map<string, string>();
@@ -54,6 +69,12 @@ export async function syncUserBatch<Totals extends Record<string, number>>(
       }
       for (const [key, error] of batch.invalid) rejected.set(key, error);
       return totals;
+    },
+    {
+      // The server counts modifications per command, not per statement: one modified document makes the
+      // whole round re-read, as before.
+      writtenKeys:
+        modified === undefined ? undefined : (totals, keys) => (modified(totals) === 0 ? [] : keys),
     },
   );
   for (const [id, error] of rejected) {

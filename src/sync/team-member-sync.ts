@@ -24,20 +24,29 @@ export async function syncTeamMember(
   const payload = parseJobData(teamMemberJobDataSchema, data);
   if ('orderIds' in payload) return syncTeamOrders(role, payload.orderIds, ctx, payload.cause);
   const copyPath = `metadata.dashclicks_team.${role}`;
-  const { outcomes, totals } = await syncUserBatch(payload, ctx, async batch => {
-    // Orders already showing the user's meta are not rewritten.
-    const writes: AnyBulkWriteOperation<Document>[] = batch.valid.map(user => {
-      const meta = toUserMeta(user);
-      return {
-        updateMany: {
-          filter: { [role]: user._id, [copyPath]: { $ne: meta } },
-          update: { $set: { [copyPath]: meta } },
-        },
-      };
-    });
-    if (writes.length === 0) return { ordersMatched: 0, ordersUpdated: 0 };
-    const result = await ctx.collections.orders.bulkWrite(writes, { ordered: false });
-    return { ordersMatched: result.matchedCount, ordersUpdated: result.modifiedCount };
-  });
+  const { outcomes, totals } = await syncUserBatch(
+    payload,
+    ctx,
+    async batch => {
+      // Orders already showing the user's meta are not rewritten.
+      const writes: AnyBulkWriteOperation<Document>[] = batch.valid.map(user => {
+        const meta = toUserMeta(user);
+        return {
+          updateMany: {
+            filter: { [role]: user._id, [copyPath]: { $ne: meta } },
+            update: { $set: { [copyPath]: meta } },
+          },
+        };
+      });
+      if (writes.length === 0) return { ordersMatched: 0, ordersUpdated: 0 };
+      const result = await ctx.collections.orders.bulkWrite(writes, { ordered: false });
+      return { ordersMatched: result.matchedCount, ordersUpdated: result.modifiedCount };
+    },
+    // The `$ne` guard lets a statement touch only an order whose copy differs from the meta this run
+    // read. None updated: every order already showed it, so no newer run's copy was overwritten, and
+    // the user need not be read again. A user who is nobody's manager or specialist (most of them,
+    // and every specialist-sync of a user who is only a manager) costs no re-read.
+    { modified: totals => totals.ordersUpdated },
+  );
   return userBatchResult(totals, outcomes);
 }
