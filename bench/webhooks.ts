@@ -12,6 +12,7 @@ import { Releasers } from '../src/lifecycle/releasers';
 import { CLERK_WEBHOOK_PATH } from '../src/webhooks/start-webhook-server';
 import { progress } from './bench-process';
 import { seedOperatorData } from './operator-seed';
+import { waitForIdleQueues } from './operator-metrics';
 import { startOperatorStack, startRole } from './operator-stack';
 import { REPO_ROOT } from './repo-root';
 import { formatNumber as n } from './stats';
@@ -32,7 +33,7 @@ export async function measureWebhookSection(
   const stack = await startOperatorStack(cli, releasers);
   const secret = `whsec_${randomBytes(24).toString('base64')}`;
   const webhookPort = await freePort();
-  await startRole(
+  const all = await startRole(
     stack,
     ['all'],
     { CLERK_WEBHOOK_SECRET: secret, WEBHOOK_PORT: String(webhookPort) },
@@ -44,6 +45,10 @@ export async function measureWebhookSection(
   progress(`webhooks: seeding ${sizes.webhooks} users, each on 3 orders with a task`);
   const userIds = await seedOperatorData(db, sizes.webhooks);
   await linkToClerk(db, userIds);
+  // The seeded orders are changes too (SPEC §2b): their jobs must be done before the first delivery, or
+  // the first changes measured wait behind them.
+  if ((await waitForIdleQueues(all.url, 120_000)) === undefined)
+    throw new Error('webhooks: the jobs of the seeded orders did not finish within 120 s');
   return measureWebhookLoad(
     db,
     { url: `http://127.0.0.1:${webhookPort}${CLERK_WEBHOOK_PATH}`, secret },
