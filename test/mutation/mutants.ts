@@ -410,7 +410,7 @@ export const MUTANTS: Mutant[] = [
   },
   {
     name: 'wrong-type-manager-accepted',
-    breaks: "an order whose manager is not an ObjectId is dead-lettered, named, instead of silently cleared",
+    breaks: 'an order whose manager is not an ObjectId is dead-lettered, named, instead of silently cleared',
     file: 'src/sync/sync-team-orders.ts',
     find: '        orderMemberProblem(order, role) ?? (hex === undefined ? undefined : users.invalid.get(hex));',
     replace: '        hex === undefined ? undefined : users.invalid.get(hex);',

@@ -74,7 +74,10 @@ describe('user-sync all', () => {
       expect(await all.stop()).toEqual({ code: 0, signal: null });
     }
     // Every JSON line names its role once: log processors keep one value of a repeated key, or reject it.
-    const lines = all.stdout().split('\n').filter(line => line.startsWith('{'));
+    const lines = all
+      .stdout()
+      .split('\n')
+      .filter(line => line.startsWith('{'));
     expect(lines.length).toBeGreaterThan(5);
     expect(lines.filter(line => line.match(/"role":/g)?.length !== 1)).toEqual([]);
   });
