@@ -1,16 +1,13 @@
 /** Unit tests touch no I/O; integration tests run against the servers test/support chooses. */
 const emulator = require('./packages/mongo-emulator/jest.config.js');
 
-const transform = { '^.+\\.(ts|mjs)$': ['@swc/jest', { jsc: { target: 'es2022' } }] };
-// svix ships ES modules only; jest runs CommonJS, so that one package is compiled like our sources.
-const transformIgnorePatterns = ['/node_modules/(?!svix/)'];
+const transform = { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] };
 // The workspace package's source, as tsconfig.json's `paths` maps it: tests need no build of it first.
 const moduleNameMapper = { '^@user-sync/mongo-emulator$': '<rootDir>/packages/mongo-emulator/src/index.ts' };
 const common = {
   testEnvironment: 'node',
   transform,
-  transformIgnorePatterns,
-  moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
+  moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper,
 };
 

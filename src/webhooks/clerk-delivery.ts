@@ -34,18 +34,15 @@ export async function answerClerkDelivery(
     'svix-timestamp': header(headers, 'svix-timestamp'),
     'svix-signature': header(headers, 'svix-signature'),
   };
+  let body: unknown;
   try {
-    deps.verifier.verify(raw, svix);
+    // Checks the signature, and only then parses the body it covers.
+    body = deps.verifier.verify(raw, svix);
   } catch (error) {
     if (error instanceof WebhookVerificationError)
       return { status: 401, body: { error: `signature refused: ${error.message}` } };
+    if (error instanceof SyntaxError) return { status: 400, body: { error: 'the body is not JSON' } };
     throw error;
-  }
-  let body: unknown;
-  try {
-    body = JSON.parse(raw.toString('utf8'));
-  } catch {
-    return { status: 400, body: { error: 'the body is not JSON' } };
   }
   let event;
   try {
