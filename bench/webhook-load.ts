@@ -7,6 +7,7 @@
  */
 import type { Db, Document, ObjectId } from 'mongodb';
 import { Webhook } from 'svix';
+import { signedDeliveryHeaders } from '../src/webhooks/signed-delivery-headers';
 import { COLLECTIONS } from './operator-seed';
 import { COPIES_PER_CHANGE, percentiles, renamesOnSchedule, type Percentiles } from './renames-on-schedule';
 
@@ -68,18 +69,9 @@ export async function measureWebhookLoad(
       const i = k % userIds.length;
       const body = JSON.stringify(renameEvent(byId.get(String(userIds[i])), i, k));
       const svixId = `msg_bench_${k}`;
-      const at = new Date();
+      const headers = signedDeliveryHeaders(signer, svixId, body);
       const sent = performance.now();
-      const response = await fetch(endpoint.url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'svix-id': svixId,
-          'svix-timestamp': String(Math.floor(at.getTime() / 1000)),
-          'svix-signature': signer.sign(svixId, at, body),
-        },
-        body,
-      });
+      const response = await fetch(endpoint.url, { method: 'POST', headers, body });
       await response.arrayBuffer();
       requestMs[k] = performance.now() - sent;
       statuses[response.status] = (statuses[response.status] ?? 0) + 1;

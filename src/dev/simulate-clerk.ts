@@ -5,6 +5,7 @@
  * webhook -> identity-sync -> users -> change stream -> the five queues.
  */
 import { Webhook } from 'svix';
+import { signedDeliveryHeaders } from '../webhooks/signed-delivery-headers';
 import type { Logger } from '../logging/create-logger';
 
 export interface ClerkPersona {
@@ -60,15 +61,9 @@ export function simulateClerk(options: SimulateClerkOptions): { stop(): Promise<
   const send = async (): Promise<void> => {
     const body = JSON.stringify(nextEvent());
     const svixId = `msg_dev_${Date.now()}_${n}`;
-    const at = new Date();
     const response = await fetch(options.webhookUrl, {
       method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'svix-id': svixId,
-        'svix-timestamp': String(Math.floor(at.getTime() / 1000)),
-        'svix-signature': webhook.sign(svixId, at, body),
-      },
+      headers: signedDeliveryHeaders(webhook, svixId, body),
       body,
     });
     log.info(

@@ -2,7 +2,7 @@
  * Clerk as the tests play it: real-shaped user events (the payloads of Clerk's webhook docs), signed
  * with the Svix scheme by the Svix library itself, and delivered over HTTP to the webhook endpoint.
  */
-import { Webhook } from 'svix';
+import { signedDeliveryHeaders } from '../../src/webhooks/signed-delivery-headers';
 
 /** A test signing secret in Clerk's format (whsec_ + base64). */
 export const TEST_WEBHOOK_SECRET = `whsec_${Buffer.from('user-sync test signing secret 32b').toString('base64')}`;
@@ -96,12 +96,7 @@ export interface Delivery {
 }
 
 export function signedHeaders({ svixId, body, secret = TEST_WEBHOOK_SECRET, at = new Date() }: Delivery) {
-  return {
-    'content-type': 'application/json',
-    'svix-id': svixId,
-    'svix-timestamp': String(Math.floor(at.getTime() / 1000)),
-    'svix-signature': new Webhook(secret).sign(svixId, at, body),
-  };
+  return signedDeliveryHeaders(secret, svixId, body, at);
 }
 
 export async function deliver(
